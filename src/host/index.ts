@@ -1,0 +1,73 @@
+/**
+ * The host layer: the only part of itimer that touches an FFI library.
+ *
+ * The FFI driver is loaded lazily, on the first call that needs libc, so importing
+ * itimer costs nothing and the library can be bundled into a V8 startup snapshot.
+ * The driver is chosen by {@link selectFfiDriver}, else the `ITIMER_FFI` environment
+ * variable (`koffi`, the default, or `ffi-napi`).
+ * @module
+ */
+import { ffiNapiDriver } from './ffi-napi-driver.js';
+import { koffiDriver } from './koffi-driver.js';
+import type { FfiDriver, FfiDriverName, HostCalls } from './prototypes.js';
+import { syscallError } from './errors.js';
+
+export type { FfiDriverName, HostCalls, HostFunctionName, CType, Prototype } from './prototypes.js';
+export { PROTOTYPES } from './prototypes.js';
+export { syscallError, isSyscallError, type SyscallError } from './errors.js';
+export { layoutsFor, ARCH_LAYOUTS, type ArchLayouts, type StructLayout, type FieldLayout } from './layouts.js';
+
+/** The C library every driver binds. */
+const LIBC = 'libc.so.6';
+
+const DRIVERS: Record<FfiDriverName, () => FfiDriver> = { koffi: () => koffiDriver(), 'ffi-napi': () => ffiNapiDriver() };
+
+let requested: FfiDriverName | undefined;
+let loaded: { name: FfiDriverName; calls: HostCalls } | undefined;
+
+function checkDriverName(name: unknown, source: string): FfiDriverName {
+  if (typeof name === 'string' && Object.hasOwn(DRIVERS, name)) return name as FfiDriverName;
+  const error = new TypeError(
+    `${source} must be one of ${Object.keys(DRIVERS).map((n) => `'${n}'`).join(', ')}. Received ${JSON.stringify(name)}`,
+  );
+  throw Object.assign(error, { code: 'ERR_INVALID_ARG_VALUE' });
+}
+
+/**
+ * Chooses the FFI driver. Call it before the first libc call; afterwards only the driver
+ * already loaded may be named again.
+ * @param name `'koffi'` (default) or `'ffi-napi'`.
+ * @throws TypeError `ERR_INVALID_ARG_VALUE` for an unknown name; Error `ERR_ITIMER_FFI_DRIVER`
+ *   when another driver is already loaded.
+ */
+export function selectFfiDriver(name: FfiDriverName): void {
+  const checked = checkDriverName(name, 'The FFI driver');
+  if (loaded && loaded.name !== checked) {
+    const error = new Error(`The FFI driver '${loaded.name}' is already loaded; choose '${checked}' before the first timer call`);
+    throw Object.assign(error, { code: 'ERR_ITIMER_FFI_DRIVER' });
+  }
+  requested = checked;
+}
+
+/** The name of the FFI driver in use, or the one that will be loaded on first use. */
+export function ffiDriverName(): FfiDriverName {
+  return loaded?.name ?? requested ?? checkDriverName(process.env['ITIMER_FFI'] || 'koffi', 'ITIMER_FFI');
+}
+
+/** The bound libc functions, loading the driver on first use. */
+export function host(): HostCalls {
+  if (!loaded) {
+    const name = ffiDriverName();
+    loaded = { name, calls: DRIVERS[name]().bind(LIBC) };
+  }
+  return loaded.calls;
+}
+
+/**
+ * Returns `result` unless it is `-1`, in which case throws the errno error of `syscall`.
+ * Call it straight after the libc call, before anything else can change `errno`.
+ */
+export function checked(result: number, syscall: string): number {
+  if (result === -1) throw syscallError(host().errno(), syscall);
+  return result;
+}

@@ -1,0 +1,187 @@
+/**
+ * Signal dispositions, the signal mask and pause(2).
+ *
+ * JavaScript handlers always go through `process.on(signal)`: libuv's handler writes to
+ * a pipe and the listener runs on the event loop. An FFI callback is never installed as
+ * a C signal handler (V8 aborts when one runs). `sigaction` through FFI queries
+ * dispositions and sets SIG_DFL / SIG_IGN.
+ * @module
+ */
+import { constants } from 'node:os';
+import { checked, host, layoutsFor, syscallError } from '../host/index.js';
+import { SA_FLAGS, SIG_BLOCK, SIG_SETMASK, SIG_UNBLOCK } from './constants.js';
+import { structBuffer } from './structs.js';
+import { C_LIMITS, invalidArgType, invalidArgValue, validateInteger } from './validate.js';
+
+/** A signal by Node's name (`'SIGALRM'`) or by number. */
+export type SignalInput = NodeJS.Signals | number;
+
+/** A JavaScript signal handler, called on the event loop like a `process.on` listener. */
+export type SignalHandler = (signal: NodeJS.Signals) => void;
+
+/** What `sigaction` reports about a signal's disposition. */
+export interface SignalDisposition {
+  /** `'default'` (SIG_DFL), `'ignore'` (SIG_IGN) or `'handled'` (a handler is installed, e.g. libuv's for `process.on`). */
+  disposition: 'default' | 'ignore' | 'handled';
+  /** `sa_flags` as the kernel holds them (see {@link SA_FLAGS}). */
+  flags: number;
+  /** The names of the bits set in `flags`. */
+  flagNames: string[];
+  /** The handler installed through {@link sigaction}, if any. */
+  handler?: SignalHandler;
+}
+
+const SIGNAL_NUMBERS: Readonly<Record<string, number>> = constants.signals;
+const SIGNAL_NAMES = new Map<number, NodeJS.Signals>(
+  Object.entries(constants.signals).map(([name, value]) => [value, name as NodeJS.Signals]),
+);
+
+/**
+ * The number of a signal given by name or number. Numbers the kernel may reject (0, 65)
+ * pass through so the kernel's errno is reported.
+ */
+export function signalNumber(signal: unknown, name = 'signal'): number {
+  if (typeof signal === 'string') {
+    const value = SIGNAL_NUMBERS[signal];
+    if (value === undefined) throw invalidArgValue(name, signal, 'must be a signal name such as \'SIGALRM\'');
+    return value;
+  }
+  if (typeof signal === 'number') return validateInteger(signal, name, C_LIMITS.INT_MIN, C_LIMITS.INT_MAX);
+  throw invalidArgType(name, 'of type string or number', signal);
+}
+
+/** Node's name for a signal number, if it has one (real-time signals have none). */
+export function signalName(signal: number): NodeJS.Signals | undefined {
+  return SIGNAL_NAMES.get(signal);
+}
+
+/** Handlers installed through {@link sigaction}, by signal number. */
+const handlers = new Map<number, SignalHandler>();
+
+const SIG_DFL = 0;
+const SIG_IGN = 1;
+
+function readDisposition(buffer: Buffer, signal: number): SignalDisposition {
+  const { fields } = layoutsFor().sigaction;
+  const handlerAddress = buffer.readBigUInt64LE(fields.sa_handler.offset);
+  const flags = buffer.readUInt32LE(fields.sa_flags.offset);
+  const result: SignalDisposition = {
+    disposition: handlerAddress === 0n ? 'default' : handlerAddress === 1n ? 'ignore' : 'handled',
+    flags,
+    flagNames: Object.entries(SA_FLAGS)
+      .filter(([, bit]) => (flags & bit) >>> 0 === bit)
+      .map(([flagName]) => flagName),
+  };
+  const handler = handlers.get(signal);
+  if (handler && result.disposition === 'handled') result.handler = handler;
+  return result;
+}
+
+function queryDisposition(signal: number): Buffer {
+  const old = structBuffer('sigaction');
+  checked(host().sigaction(signal, null, old), 'sigaction');
+  return old;
+}
+
+/**
+ * Examines and changes the action of a signal, as sigaction(2).
+ *
+ * - `action` absent: only reports the current disposition.
+ * - `'SIG_DFL'` / `'SIG_IGN'`: sets it in the kernel (after removing a handler installed
+ *   here). Refused while other `process.on` listeners exist for the signal: libuv owns the
+ *   C handler then, and changing it under libuv would silently stop those listeners.
+ * - a function: installs it with `process.on(signal)`, replacing one installed here before.
+ *
+ * The kernel validates every change first: SIGKILL and SIGSTOP give `EINVAL`, as does an
+ * invalid signal number.
+ * @returns the previous disposition.
+ */
+export function sigaction(signal: SignalInput, action?: 'SIG_DFL' | 'SIG_IGN' | SignalHandler): SignalDisposition {
+  const number = signalNumber(signal);
+  const oldBuffer = queryDisposition(number);
+  const previous = readDisposition(oldBuffer, number);
+  if (action === undefined) return previous;
+  if (action !== 'SIG_DFL' && action !== 'SIG_IGN' && typeof action !== 'function') {
+    throw invalidArgValue('action', action, "must be 'SIG_DFL', 'SIG_IGN' or a function");
+  }
+  // Re-setting the current action changes nothing but makes the kernel validate the signal.
+  checked(host().sigaction(number, oldBuffer, null), 'sigaction');
+  const name = signalName(number);
+  if (name === undefined) {
+    if (typeof action === 'function') {
+      throw invalidArgValue('signal', signal, 'has no name Node.js can listen to; only SIG_DFL and SIG_IGN can be set for it');
+    }
+  } else {
+    const ours = handlers.get(number);
+    const foreign = process.listenerCount(name) - (ours && process.listeners(name).includes(ours) ? 1 : 0);
+    if (typeof action !== 'function' && foreign > 0) {
+      const error = new Error(
+        `${name} has ${foreign} listener(s) added with process.on(); remove them before setting ${action}`,
+      );
+      throw Object.assign(error, { code: 'ERR_ITIMER_SIGNAL_LISTENERS' });
+    }
+    if (ours) process.removeListener(name, ours);
+    handlers.delete(number);
+    if (typeof action === 'function') {
+      handlers.set(number, action);
+      process.on(name, action);
+      return previous;
+    }
+  }
+  const next = structBuffer('sigaction');
+  next.writeBigUInt64LE(action === 'SIG_IGN' ? BigInt(SIG_IGN) : BigInt(SIG_DFL), layoutsFor().sigaction.fields.sa_handler.offset);
+  checked(host().sigaction(number, next, null), 'sigaction');
+  return previous;
+}
+
+function writeSigset(signals: readonly SignalInput[]): Buffer {
+  const set = structBuffer('sigset');
+  for (const signal of signals) {
+    const number = signalNumber(signal, 'signals');
+    if (number < 1 || number > set.length * 8) throw syscallError(constants.errno.EINVAL, 'sigprocmask');
+    const bit = number - 1;
+    set[bit >> 3] = (set[bit >> 3] ?? 0) | (1 << (bit & 7));
+  }
+  return set;
+}
+
+function readSigset(set: Buffer): number[] {
+  const signals: number[] = [];
+  for (let bit = 0; bit < set.length * 8; bit++) if (((set[bit >> 3] ?? 0) >> (bit & 7)) & 1) signals.push(bit + 1);
+  return signals;
+}
+
+const SIGPROCMASK_HOW = { block: SIG_BLOCK, unblock: SIG_UNBLOCK, setmask: SIG_SETMASK } as const;
+
+/**
+ * Examines and changes the signal mask of the main thread, as sigprocmask(2).
+ * A blocked signal stays pending until unblocked (process-directed signals may then be
+ * taken by no other thread: Node's own threads block signals).
+ * @param how `'block'`, `'unblock'`, `'setmask'` or the `SIG_*` number.
+ * @param signals The set; omitted, the mask is only read.
+ * @returns the previous mask as signal numbers (names: `os.constants.signals`).
+ */
+export function sigprocmask(how: keyof typeof SIGPROCMASK_HOW | number, signals?: readonly SignalInput[]): number[] {
+  let howNumber: number;
+  if (typeof how !== 'string') howNumber = validateInteger(how, 'how', C_LIMITS.INT_MIN, C_LIMITS.INT_MAX);
+  else if (Object.hasOwn(SIGPROCMASK_HOW, how)) howNumber = SIGPROCMASK_HOW[how];
+  else throw invalidArgValue('how', how, "must be 'block', 'unblock' or 'setmask'");
+  if (signals !== undefined && !Array.isArray(signals)) throw invalidArgType('signals', 'an array', signals);
+  const old = structBuffer('sigset');
+  checked(host().sigprocmask(howNumber, signals === undefined ? null : writeSigset(signals), old), 'sigprocmask');
+  return readSigset(old);
+}
+
+/**
+ * Suspends the main thread until a signal is delivered to it whose action is to run a
+ * handler or end the process, as pause(2). With a handler (`process.on` / {@link sigaction})
+ * it returns when the C call returns -1 with `EINTR`; the JavaScript listener then runs on the
+ * event loop, after `pause()` has returned. With no handler, a signal whose default action
+ * is to terminate ends the process and `pause()` never returns.
+ */
+export function pause(): void {
+  const calls = host();
+  calls.pause(); // always -1: pause(2) returns only when interrupted
+  const errno = calls.errno();
+  if (errno !== constants.errno.EINTR) throw syscallError(errno, 'pause');
+}
