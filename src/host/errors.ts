@@ -19,6 +19,9 @@ export interface SyscallError extends Error {
   syscall: string;
 }
 
+/** libuv describes errno 95 as "operation not supported on socket"; on Linux it is also EOPNOTSUPP. */
+const DESCRIPTIONS: Readonly<Record<string, string>> = { ENOTSUP: 'operation not supported' };
+
 const errnoNames = new Map<number, string>(Object.entries(constants.errno).map(([name, value]) => [value, name]));
 
 /**
@@ -31,7 +34,7 @@ export function syscallError(errnoValue: number, syscall: string): SyscallError 
     errnoNames.get(errnoValue) ?? `Unknown system error ${errnoValue}`,
     'system error',
   ];
-  const error = new Error(`${code}: ${description}, ${syscall}`) as SyscallError;
+  const error = new Error(`${code}: ${DESCRIPTIONS[code] ?? description}, ${syscall}`) as SyscallError;
   error.code = code;
   error.errno = -errnoValue;
   error.syscall = syscall;

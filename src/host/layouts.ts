@@ -41,6 +41,8 @@ export interface ArchLayouts {
   readonly sigevent: StructLayout<'sigev_value' | 'sigev_signo' | 'sigev_notify' | 'sigev_notify_thread_id'>;
   /** glibc's `struct sigaction` (not the kernel's: libc translates). */
   readonly sigaction: StructLayout<'sa_handler' | 'sa_mask' | 'sa_flags'>;
+  /** `siginfo_t`, with the members of its `_kill` and `_timer` unions that the library reads. */
+  readonly siginfo: StructLayout<'si_signo' | 'si_code' | 'si_pid' | 'si_uid' | 'si_timerid' | 'si_overrun' | 'si_value'>;
   /** glibc's `sigset_t` (1024 bits; the kernel uses the first 64). */
   readonly sigset: StructLayout<never>;
   /** `timer_t` as glibc returns it from timer_create (a pointer-sized value). */
@@ -65,6 +67,18 @@ const linuxLp64: ArchLayouts = {
   sigaction: {
     size: 152,
     fields: { sa_handler: { offset: 0, size: 8 }, sa_mask: { offset: 8, size: 128 }, sa_flags: { offset: 136, size: 4 } },
+  },
+  siginfo: {
+    size: 128,
+    fields: {
+      si_signo: { offset: 0, size: 4 },
+      si_code: { offset: 8, size: 4 },
+      si_pid: { offset: 16, size: 4 },
+      si_uid: { offset: 20, size: 4 },
+      si_timerid: { offset: 16, size: 4 },
+      si_overrun: { offset: 20, size: 4 },
+      si_value: { offset: 24, size: 8 },
+    },
   },
   sigset: { size: 128, fields: {} },
   timer_t: { size: 8, fields: {} },

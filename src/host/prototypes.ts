@@ -41,6 +41,7 @@ export const PROTOTYPES = {
   clock_getres: { ret: 'int', args: ['int', 'pointer'] },
   sigaction: { ret: 'int', args: ['int', 'pointer', 'pointer'] },
   sigprocmask: { ret: 'int', args: ['int', 'pointer', 'pointer'] },
+  sigtimedwait: { ret: 'int', args: ['pointer', 'pointer', 'pointer'] },
   kill: { ret: 'int', args: ['int', 'int'] },
   raise: { ret: 'int', args: ['int'] },
   pause: { ret: 'int', args: [] },

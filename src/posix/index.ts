@@ -9,11 +9,14 @@ export { clockGettime, clockGetres, setTimerSlack, getTimerSlack, type ClockInpu
 export {
   sigaction,
   sigprocmask,
+  sigtimedwait,
+  SI_CODES,
   pause,
   signalNumber,
   type SignalInput,
   type SignalHandler,
   type SignalDisposition,
+  type SignalInfo,
 } from './signals.js';
 export {
   toSeconds,

@@ -10,7 +10,8 @@
 import { constants } from 'node:os';
 import { checked, host, layoutsFor, syscallError } from '../host/index.js';
 import { SA_FLAGS, SIG_BLOCK, SIG_SETMASK, SIG_UNBLOCK } from './constants.js';
-import { structBuffer } from './structs.js';
+import type { TimespecInput } from './structs.js';
+import { structBuffer, toTimespec, writeInt64 } from './structs.js';
 import { C_LIMITS, invalidArgType, invalidArgValue, validateInteger } from './validate.js';
 
 /** A signal by Node's name (`'SIGALRM'`) or by number. */
@@ -134,11 +135,11 @@ export function sigaction(signal: SignalInput, action?: 'SIG_DFL' | 'SIG_IGN' | 
   return previous;
 }
 
-function writeSigset(signals: readonly SignalInput[]): Buffer {
+function writeSigset(signals: readonly SignalInput[], syscall: string): Buffer {
   const set = structBuffer('sigset');
   for (const signal of signals) {
     const number = signalNumber(signal, 'signals');
-    if (number < 1 || number > set.length * 8) throw syscallError(constants.errno.EINVAL, 'sigprocmask');
+    if (number < 1 || number > set.length * 8) throw syscallError(constants.errno.EINVAL, syscall);
     const bit = number - 1;
     set[bit >> 3] = (set[bit >> 3] ?? 0) | (1 << (bit & 7));
   }
@@ -155,8 +156,11 @@ const SIGPROCMASK_HOW = { block: SIG_BLOCK, unblock: SIG_UNBLOCK, setmask: SIG_S
 
 /**
  * Examines and changes the signal mask of the main thread, as sigprocmask(2).
- * A blocked signal stays pending until unblocked (process-directed signals may then be
- * taken by no other thread: Node's own threads block signals).
+ * Only the main thread's mask changes: a process-directed signal (kill(2), SIGEV_SIGNAL
+ * timers, alarms) that the main thread blocks is delivered to another thread of Node that
+ * does not block it, and reaches `process.on` listeners all the same. Thread-directed
+ * signals (SIGEV_THREAD_ID timers to the main thread) stay pending until unblocked or
+ * taken with {@link sigtimedwait}.
  * @param how `'block'`, `'unblock'`, `'setmask'` or the `SIG_*` number.
  * @param signals The set; omitted, the mask is only read.
  * @returns the previous mask as signal numbers (names: `os.constants.signals`).
@@ -168,7 +172,7 @@ export function sigprocmask(how: keyof typeof SIGPROCMASK_HOW | number, signals?
   else throw invalidArgValue('how', how, "must be 'block', 'unblock' or 'setmask'");
   if (signals !== undefined && !Array.isArray(signals)) throw invalidArgType('signals', 'an array', signals);
   const old = structBuffer('sigset');
-  checked(host().sigprocmask(howNumber, signals === undefined ? null : writeSigset(signals), old), 'sigprocmask');
+  checked(host().sigprocmask(howNumber, signals === undefined ? null : writeSigset(signals, 'sigprocmask'), old), 'sigprocmask');
   return readSigset(old);
 }
 
@@ -184,4 +188,65 @@ export function pause(): void {
   calls.pause(); // always -1: pause(2) returns only when interrupted
   const errno = calls.errno();
   if (errno !== constants.errno.EINTR) throw syscallError(errno, 'pause');
+}
+
+/** `si_code` values from `<asm-generic/siginfo.h>`. */
+export const SI_CODES = { SI_USER: 0, SI_KERNEL: 0x80, SI_QUEUE: -1, SI_TIMER: -2, SI_MESGQ: -3, SI_ASYNCIO: -4, SI_SIGIO: -5, SI_TKILL: -6 } as const;
+
+/** What sigtimedwait(2) reports about the signal it took (`siginfo_t`). */
+export interface SignalInfo {
+  /** The signal number. */
+  signal: number;
+  /** `si_code`: why it was sent (see {@link SI_CODES}); `SI_TIMER` for POSIX timers. */
+  code: number;
+  /** Sender's pid, for `SI_USER`/`SI_TKILL`/`SI_QUEUE`. */
+  pid?: number;
+  /** Sender's real uid, for `SI_USER`/`SI_TKILL`/`SI_QUEUE`. */
+  uid?: number;
+  /** The kernel timer id, for `SI_TIMER`. */
+  timerId?: number;
+  /** The timer's overrun count for this signal, for `SI_TIMER`. */
+  overrun?: number;
+  /** `sigev_value.sival_int`, for `SI_TIMER` and `SI_QUEUE`. */
+  value?: number;
+}
+
+/**
+ * Takes one pending signal of `signals` synchronously, without running a handler, as
+ * sigtimedwait(2). Block the signals first ({@link sigprocmask}), or they may be delivered to
+ * a handler instead. For a POSIX timer signal, taking it re-arms a periodic timer and fixes
+ * its overrun count, as delivery does.
+ * @param timeout Maximum wait (`{ sec, nsec }` or seconds); omitted, waits indefinitely.
+ * @returns the signal's info, or `null` when the timeout passed (`EAGAIN`).
+ */
+export function sigtimedwait(signals: readonly SignalInput[], timeout?: TimespecInput): SignalInfo | null {
+  if (!Array.isArray(signals)) throw invalidArgType('signals', 'an array', signals);
+  const set = writeSigset(signals, 'sigtimedwait');
+  let timeoutBuffer: Buffer | null = null;
+  if (timeout !== undefined) {
+    const { sec, nsec } = toTimespec(timeout, 'timeout');
+    timeoutBuffer = structBuffer('timespec');
+    writeInt64(timeoutBuffer, 0, sec);
+    writeInt64(timeoutBuffer, 8, nsec);
+  }
+  const info = structBuffer('siginfo');
+  const calls = host();
+  if (calls.sigtimedwait(set, info, timeoutBuffer) === -1) {
+    const errno = calls.errno();
+    if (errno === constants.errno.EAGAIN) return null;
+    throw syscallError(errno, 'sigtimedwait');
+  }
+  const { fields } = layoutsFor().siginfo;
+  const code = info.readInt32LE(fields.si_code.offset);
+  const result: SignalInfo = { signal: info.readInt32LE(fields.si_signo.offset), code };
+  if (code === SI_CODES.SI_TIMER) {
+    result.timerId = info.readInt32LE(fields.si_timerid.offset);
+    result.overrun = info.readInt32LE(fields.si_overrun.offset);
+    result.value = info.readInt32LE(fields.si_value.offset);
+  } else if (code === SI_CODES.SI_USER || code === SI_CODES.SI_TKILL || code === SI_CODES.SI_QUEUE) {
+    result.pid = info.readInt32LE(fields.si_pid.offset);
+    result.uid = info.readUInt32LE(fields.si_uid.offset);
+    if (code === SI_CODES.SI_QUEUE) result.value = info.readInt32LE(fields.si_value.offset);
+  }
+  return result;
 }

@@ -184,6 +184,6 @@ export function readTimespec(buffer: Buffer): Timespec {
 }
 
 /** A zeroed buffer the size of struct `name` on this architecture. */
-export function structBuffer(name: 'itimerval' | 'itimerspec' | 'timespec' | 'sigevent' | 'sigaction' | 'sigset' | 'timer_t'): Buffer {
+export function structBuffer(name: 'itimerval' | 'itimerspec' | 'timespec' | 'sigevent' | 'sigaction' | 'siginfo' | 'sigset' | 'timer_t'): Buffer {
   return Buffer.alloc(layoutsFor()[name].size);
 }

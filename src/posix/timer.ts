@@ -5,7 +5,7 @@
  */
 import { constants } from 'node:os';
 import { checked, host, layoutsFor, syscallError } from '../host/index.js';
-import { SIGEV_NONE, SIGEV_SIGNAL, SIGEV_THREAD_ID } from './constants.js';
+import { SIGEV_NONE, SIGEV_SIGNAL, SIGEV_THREAD, SIGEV_THREAD_ID } from './constants.js';
 import type { ClockInput } from './clock.js';
 import { clockId } from './clock.js';
 import type { Itimerspec, ItimerspecInput } from './structs.js';
@@ -42,6 +42,8 @@ function encodeEvent(event: unknown): Buffer {
   if (typeof notify === 'number') notifyNumber = validateInteger(notify, 'event.notify', C_LIMITS.INT_MIN, C_LIMITS.INT_MAX);
   else if (typeof notify === 'string' && Object.hasOwn(NOTIFY, notify)) notifyNumber = NOTIFY[notify]!;
   else throw invalidArgValue('event.notify', notify, "must be 'signal', 'none', 'thread-id' or a SIGEV_* number");
+  // glibc would start a thread and call sigev_notify_function, a C pointer we cannot supply.
+  if (notifyNumber === SIGEV_THREAD) throw invalidArgValue('event.notify', notify, 'SIGEV_THREAD is not supported: it runs a C function on a new thread');
   const { fields } = layoutsFor().sigevent;
   const buffer = structBuffer('sigevent');
   buffer.writeInt32LE(validateInteger(value, 'event.value', C_LIMITS.INT_MIN, C_LIMITS.INT_MAX), fields.sigev_value.offset);
@@ -71,7 +73,8 @@ export class PosixTimer implements Disposable {
 
   /** @internal Use {@link timerCreate}. */
   constructor(id: number, clock: number) {
-    this.id = id;
+    // glibc takes a negative timer_t for a SIGEV_THREAD timer's pointer and dereferences it.
+    this.id = validateInteger(id, 'id', 0, C_LIMITS.INT_MAX);
     this.clockId = clock;
   }
 

@@ -1,0 +1,13 @@
+/**
+ * Every conformance case, in report order.
+ * @module
+ */
+import type { ConformanceCase } from '../framework.js';
+import { alarmCases } from './alarm.js';
+import { clockCases } from './clock.js';
+import { itimerCases } from './itimer.js';
+import { signalCases } from './signal.js';
+import { timerCases } from './timer.js';
+
+/** All cases: alarm/ualarm, setitimer/getitimer, POSIX timers, signals, clocks. */
+export const CASES: readonly ConformanceCase[] = [...alarmCases, ...itimerCases, ...timerCases, ...signalCases, ...clockCases];

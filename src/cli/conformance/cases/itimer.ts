@@ -1,0 +1,192 @@
+/**
+ * setitimer(2) and getitimer(2) cases.
+ * @module
+ */
+import type { Itimerval } from '../../../posix/index.js';
+import {
+  clockGetres,
+  getitimer,
+  ITIMER_PROF,
+  ITIMER_REAL,
+  ITIMER_VIRTUAL,
+  pause,
+  setitimer,
+  sigaction,
+} from '../../../posix/index.js';
+import type { ConformanceCase } from '../framework.js';
+import { busyFor, childResult, outcomeOf, print, sleepSync, until, within } from '../framework.js';
+
+const TIMERS = [
+  { which: ITIMER_REAL, name: 'ITIMER_REAL', signal: 'SIGALRM' },
+  { which: ITIMER_VIRTUAL, name: 'ITIMER_VIRTUAL', signal: 'SIGVTALRM' },
+  { which: ITIMER_PROF, name: 'ITIMER_PROF', signal: 'SIGPROF' },
+] as const;
+
+/** One jiffy in µs: the resolution of CLOCK_MONOTONIC_COARSE, rounded up (LTP's time_step). */
+function jiffyUsec(): number {
+  const res = clockGetres('CLOCK_MONOTONIC_COARSE');
+  return Math.ceil((res.sec * 1e9 + res.nsec) / 1000) || 1000;
+}
+
+function zero(value: Itimerval): boolean {
+  return value.value.sec === 0 && value.value.usec === 0 && value.interval.sec === 0 && value.interval.usec === 0;
+}
+
+/**
+ * LTP's read-back rule: the interval exactly as set; the value not above what was set,
+ * except that CPU-time timers may read up to one jiffy above (they are armed one tick late).
+ */
+function readBackProblems(read: Itimerval, sec: number, usec: number, which: number): string[] {
+  const margin = which === ITIMER_REAL ? 0 : jiffyUsec();
+  const problems: string[] = [];
+  if (read.interval.sec !== sec || read.interval.usec !== usec) problems.push(`interval ${read.interval.sec}.${read.interval.usec}`);
+  const valueOk = read.value.sec === sec ? read.value.usec >= 0 && read.value.usec <= usec + margin : read.value.sec >= 0 && read.value.sec <= sec;
+  if (!valueOk) problems.push(`value ${read.value.sec}.${read.value.usec} (margin ${margin} µs)`);
+  return problems;
+}
+
+function setitimerOldValueCase(timer: (typeof TIMERS)[number]): ConformanceCase {
+  return {
+    id: `setitimer/old-value-and-delivery-${timer.name.slice(7).toLowerCase()}`,
+    title: `${timer.name}: the old value comes back within LTP's tolerance; a periodic timer delivers >10 ${timer.signal}; with SIG_DFL the process dies by it`,
+    reference: 'setitimer(2); LTP setitimer01',
+    async child() {
+      const step = jiffyUsec();
+      const sec = 9 + Math.floor(step / 1000);
+      const usec = 3 * step;
+      setitimer(timer.which, { value: { sec, usec }, interval: { sec, usec } });
+      const old = setitimer(timer.which, { value: { sec: 5 * sec, usec: 7 * usec }, interval: { sec: 5 * sec, usec: 7 * usec } });
+      const problems = readBackProblems(old, sec, usec, timer.which);
+      print('old value', problems.length ? problems.join(', ') : 'ok');
+      let count = 0;
+      sigaction(timer.signal, () => count++);
+      setitimer(timer.which, { value: { usec }, interval: { usec } });
+      const enough = await until(() => count > 10, 10_000, true);
+      print('more than 10 signals', enough);
+      sigaction(timer.signal, 'SIG_DFL');
+      for (;;);
+    },
+    async run({ runChild }) {
+      return { expected: `old value ok; more than 10 signals true | killed by ${timer.signal}`, got: childResult(await runChild()) };
+    },
+  };
+}
+
+export const itimerCases: ConformanceCase[] = [
+  {
+    id: 'getitimer/initially-zero',
+    title: 'in a new process every interval timer reads as zero',
+    reference: 'getitimer(2); LTP getitimer01',
+    child() {
+      print(TIMERS.map((t) => `${t.name} ${zero(getitimer(t.which)) ? 'zero' : JSON.stringify(getitimer(t.which))}`).join(', '));
+    },
+    async run({ runChild }) {
+      return { expected: 'ITIMER_REAL zero, ITIMER_VIRTUAL zero, ITIMER_PROF zero | exit 0', got: childResult(await runChild()) };
+    },
+  },
+  {
+    id: 'getitimer/read-back',
+    title: 'after setitimer({100 s, 10000 µs}) getitimer gives the interval exactly and the value within LTP\'s tolerance',
+    reference: 'getitimer(2); LTP getitimer01',
+    serial: true,
+    run() {
+      const got = TIMERS.map((t) => {
+        setitimer(t.which, { value: { sec: 100, usec: 10_000 }, interval: { sec: 100, usec: 10_000 } });
+        const problems = readBackProblems(getitimer(t.which), 100, 10_000, t.which);
+        setitimer(t.which, {});
+        return `${t.name} ${problems.length ? problems.join(', ') : 'ok'}`;
+      });
+      return { expected: 'ITIMER_REAL ok, ITIMER_VIRTUAL ok, ITIMER_PROF ok', got: got.join(', ') };
+    },
+  },
+  {
+    id: 'getitimer/einval',
+    title: 'an invalid which (-2, 3) fails with EINVAL',
+    reference: 'getitimer(2) ERRORS; LTP getitimer02',
+    run() {
+      return { expected: 'EINVAL EINVAL', got: `${outcomeOf(() => getitimer(-ITIMER_PROF))} ${outcomeOf(() => getitimer(3))}` };
+    },
+  },
+  ...TIMERS.map(setitimerOldValueCase),
+  {
+    id: 'setitimer/einval',
+    title: 'invalid which, tv_usec ≥ 1e6, negative tv_usec, negative tv_sec: EINVAL, and nothing is armed',
+    reference: 'setitimer(2) ERRORS; LTP setitimer02',
+    serial: true,
+    run() {
+      const results = [
+        () => setitimer(-ITIMER_PROF, { value: { sec: 30 } }),
+        () => setitimer('real', { value: { usec: 1_000_000 } }),
+        () => setitimer('real', { value: { usec: -1 } }),
+        () => setitimer('real', { value: { sec: -1 } }),
+        () => setitimer('real', { value: { sec: 1 }, interval: { usec: 1_000_000 } }),
+      ].map(outcomeOf);
+      const armed = !zero(getitimer('real'));
+      setitimer('real', {});
+      return {
+        expected: 'EINVAL EINVAL EINVAL EINVAL EINVAL; ITIMER_REAL zero',
+        got: `${results.join(' ')}; ITIMER_REAL ${armed ? 'armed' : 'zero'}`,
+      };
+    },
+  },
+  {
+    id: 'setitimer/returns-remaining',
+    title: 'disarming returns the remaining time of the previous setting and its interval',
+    reference: 'setitimer(2) ("old_value ... the previous value of the timer")',
+    serial: true,
+    run() {
+      setitimer('real', { value: { sec: 10 }, interval: { sec: 3, usec: 250 } });
+      const old = setitimer('real', {});
+      return {
+        expected: 'value in [9.9 s, 10 s], interval 3 s 250 µs',
+        got: `value ${within(old.value.sec + old.value.usec / 1e6, 9.9, 10, 'in [9.9 s, 10 s]')}, interval ${old.interval.sec} s ${old.interval.usec} µs`,
+      };
+    },
+  },
+  {
+    id: 'setitimer/zero-value-disarms',
+    title: 'a zero it_value disarms the timer; the interval is not kept',
+    reference: 'setitimer(2) ("If both fields in new_value.it_value are zero, then the timer is disarmed")',
+    serial: true,
+    run() {
+      setitimer('real', { value: { sec: 0 }, interval: { sec: 1 } });
+      const read = getitimer('real');
+      return { expected: 'zero', got: zero(read) ? 'zero' : JSON.stringify(read) };
+    },
+  },
+  {
+    id: 'setitimer/one-shot-expires',
+    title: 'a one-shot ITIMER_REAL delivers SIGALRM once and then reads as zero',
+    reference: 'setitimer(2) ("If both fields in new_value.it_interval are zero, the timer expires just once")',
+    child() {
+      sigaction('SIGALRM', () => {});
+      setitimer('real', { value: { usec: 50_000 } });
+      pause();
+      print('after expiry', zero(getitimer('real')) ? 'zero' : JSON.stringify(getitimer('real')));
+    },
+    async run({ runChild }) {
+      return { expected: 'after expiry zero | exit 0', got: childResult(await runChild()) };
+    },
+  },
+  {
+    id: 'setitimer/virtual-counts-cpu-only',
+    title: 'ITIMER_VIRTUAL does not run down while the process sleeps; it does while it computes',
+    reference: 'setitimer(2) (ITIMER_VIRTUAL: "counts down against the user-mode CPU time consumed by the process")',
+    child() {
+      setitimer('virtual', { value: { sec: 1 } });
+      const before = getitimer('virtual').value;
+      sleepSync(300);
+      const slept = getitimer('virtual').value;
+      busyFor(300);
+      const busy = getitimer('virtual').value;
+      setitimer('virtual', {});
+      const usedWhileSleeping = before.sec * 1e6 + before.usec - (slept.sec * 1e6 + slept.usec);
+      const usedWhileBusy = slept.sec * 1e6 + slept.usec - (busy.sec * 1e6 + busy.usec);
+      print('sleeping 300 ms used', within(usedWhileSleeping, 0, 100_000, '< 100 ms'));
+      print('computing 300 ms used', within(usedWhileBusy, 150_000, 1_000_000, '> 150 ms'));
+    },
+    async run({ runChild }) {
+      return { expected: 'sleeping 300 ms used < 100 ms; computing 300 ms used > 150 ms | exit 0', got: childResult(await runChild()) };
+    },
+  },
+];
