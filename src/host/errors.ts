@@ -42,7 +42,7 @@ export function syscallError(errnoValue: number, syscall: string): SyscallError 
   return error;
 }
 
-/** True when `value` is an error built by {@link syscallError} (or any error of that shape). */
+/** True when `value` is a failed-syscall error from itimer (or any error of that shape: `errno`, `code`, `syscall`). */
 export function isSyscallError(value: unknown): value is SyscallError {
   return value instanceof Error && typeof (value as SyscallError).syscall === 'string' && typeof (value as SyscallError).errno === 'number';
 }

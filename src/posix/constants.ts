@@ -72,13 +72,21 @@ export const SIG_SETMASK = 2;
 
 /** `sa_flags` bits of `sigaction(2)`, by name. */
 export const SA_FLAGS = {
+  /** SIGCHLD: no notice when children stop or continue. */
   SA_NOCLDSTOP: 0x1,
+  /** SIGCHLD: children do not become zombies. */
   SA_NOCLDWAIT: 0x2,
+  /** The handler takes three arguments (siginfo). */
   SA_SIGINFO: 0x4,
+  /** Set by libc on x86_64: `sa_restorer` returns from the handler. */
   SA_RESTORER: 0x04000000,
+  /** Run the handler on the alternate signal stack. */
   SA_ONSTACK: 0x08000000,
+  /** Restart interruptible system calls after the handler (libuv sets it). */
   SA_RESTART: 0x10000000,
+  /** Do not block the signal while its handler runs. */
   SA_NODEFER: 0x40000000,
+  /** Reset to SIG_DFL when the handler is entered. */
   SA_RESETHAND: 0x80000000,
 } as const;
 

@@ -191,7 +191,24 @@ export function pause(): void {
 }
 
 /** `si_code` values from `<asm-generic/siginfo.h>`. */
-export const SI_CODES = { SI_USER: 0, SI_KERNEL: 0x80, SI_QUEUE: -1, SI_TIMER: -2, SI_MESGQ: -3, SI_ASYNCIO: -4, SI_SIGIO: -5, SI_TKILL: -6 } as const;
+export const SI_CODES = {
+  /** Sent by kill(2). */
+  SI_USER: 0,
+  /** Sent by the kernel. */
+  SI_KERNEL: 0x80,
+  /** Sent by sigqueue(3). */
+  SI_QUEUE: -1,
+  /** A POSIX timer expired. */
+  SI_TIMER: -2,
+  /** A POSIX message queue changed state. */
+  SI_MESGQ: -3,
+  /** AIO completed. */
+  SI_ASYNCIO: -4,
+  /** Queued SIGIO. */
+  SI_SIGIO: -5,
+  /** Sent by tkill(2) or tgkill(2). */
+  SI_TKILL: -6,
+} as const;
 
 /** What sigtimedwait(2) reports about the signal it took (`siginfo_t`). */
 export interface SignalInfo {

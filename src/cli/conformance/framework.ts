@@ -195,6 +195,12 @@ export function sleepSync(ms: number): void {
   Atomics.wait(sleeper, 0, 0, ms);
 }
 
+/** Burns CPU until this process has used `ms` more milliseconds of user CPU time (however loaded the machine is). */
+export function burnCpu(ms: number): void {
+  const start = process.cpuUsage();
+  while (process.cpuUsage(start).user < ms * 1000) busyFor(1);
+}
+
 /** Burns CPU for `ms` milliseconds of wall time. */
 export function busyFor(ms: number): void {
   const end = performance.now() + ms;

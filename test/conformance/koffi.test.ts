@@ -1,0 +1,3 @@
+import { registerConformance } from './suite.js';
+
+registerConformance('koffi');

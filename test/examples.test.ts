@@ -1,0 +1,45 @@
+/**
+ * Every program in examples/ runs as a user would run it (importing the built package by
+ * name), and does what its header says.
+ */
+import test from 'ava';
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+
+const root = new URL('..', import.meta.url);
+
+function example(file: string, ...args: string[]) {
+  const result = spawnSync(process.execPath, [`examples/${file}`, ...args], { cwd: root, encoding: 'utf8', timeout: 20_000 });
+  return { status: result.status, signal: result.signal, lines: result.stdout.trim().split('\n'), stderr: result.stderr };
+}
+
+test('alarm-watchdog: the hanging step is ended by SIGALRM', (t) => {
+  const r = example('alarm-watchdog.js');
+  t.is(r.signal, 'SIGALRM', r.stderr);
+  t.deepEqual(r.lines, ['step parse (previous budget had 0 s left)', 'step compute (previous budget had 1 s left)', 'step hang (previous budget had 1 s left)']);
+});
+
+test('alarm-watchdog --no-hang: every step finishes and the watchdog is disarmed', (t) => {
+  const r = example('alarm-watchdog.js', '--no-hang');
+  t.is(r.status, 0, r.stderr);
+  t.is(r.lines.at(-1), 'all steps done');
+});
+
+test('posix-timer: five ticks, then the timer is deleted and the process exits', (t) => {
+  const r = example('posix-timer.js');
+  t.is(r.status, 0, r.stderr);
+  t.regex(r.lines[0]!, /^timer \d+ armed: every 20 ms$/);
+  t.deepEqual(r.lines.slice(1, 6).map((l) => l.replace(/: .*/, '')), ['tick 1', 'tick 2', 'tick 3', 'tick 4', 'tick 5']);
+  t.is(r.lines.at(-1), 'deleted');
+});
+
+test('precise-loop: ten periods, none early', (t) => {
+  const r = example('precise-loop.js');
+  t.is(r.status, 0, r.stderr);
+  t.is(r.lines.length, 10);
+  for (const line of r.lines) t.regex(line, /^period \d+: overrun \d+, on time$/);
+});
+
+test('every example has a test here', (t) => {
+  t.deepEqual(readdirSync(new URL('examples', root)).sort(), ['alarm-watchdog.js', 'posix-timer.js', 'precise-loop.js']);
+});

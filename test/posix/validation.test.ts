@@ -1,0 +1,95 @@
+/**
+ * Arguments C cannot express are TypeError/RangeError with Node's codes, never truncated;
+ * arguments C can express reach the kernel, which answers with its errno.
+ */
+import test from 'ava';
+import {
+  alarm,
+  clockGettime,
+  getitimer,
+  setitimer,
+  setTimerSlack,
+  sigaction,
+  sigprocmask,
+  sigtimedwait,
+  timerCreate,
+  ualarm,
+} from '../../src/index.js';
+import { throwsSyscall } from '../helpers.js';
+
+const rangeError = { instanceOf: RangeError, code: 'ERR_OUT_OF_RANGE' } as const;
+const typeError = { instanceOf: TypeError, code: 'ERR_INVALID_ARG_TYPE' } as const;
+const valueError = { instanceOf: TypeError, code: 'ERR_INVALID_ARG_VALUE' } as const;
+
+test.afterEach.always(() => {
+  setitimer('real', {});
+});
+
+test('alarm: Node-style messages for values an unsigned int cannot hold', (t) => {
+  t.throws(() => alarm(2 ** 32 + 5), {
+    ...rangeError,
+    message: 'The value of "seconds" is out of range. It must be >= 0 && <= 4294967295. Received 4_294_967_301',
+  });
+  t.throws(() => alarm(1.5), { ...rangeError, message: 'The value of "seconds" is out of range. It must be an integer. Received 1.5' });
+  t.throws(() => alarm(-1), rangeError);
+  t.throws(() => alarm(Number.NaN), rangeError);
+  t.throws(() => alarm(Infinity), rangeError);
+  t.throws(() => alarm('5' as unknown as number), { ...typeError, message: `The "seconds" argument must be of type number. Received type string ('5')` });
+  t.throws(() => alarm(5n as unknown as number), typeError);
+  t.deepEqual(getitimer('real').value, { sec: 0, usec: 0 }, 'nothing was armed by a rejected call');
+});
+
+test('ualarm: range of useconds_t', (t) => {
+  t.throws(() => ualarm(2 ** 32), rangeError);
+  t.throws(() => ualarm(100, -1), rangeError);
+  throwsSyscall(t, () => ualarm(1_000_000), 'EINVAL', 'setitimer');
+});
+
+test('setitimer: which, fields and shapes', (t) => {
+  t.throws(() => setitimer('wall' as 'real', {}), valueError);
+  t.throws(() => setitimer(null as unknown as number, {}), typeError);
+  t.throws(() => setitimer(0.5, {}), rangeError);
+  throwsSyscall(t, () => setitimer(7, {}), 'EINVAL', 'setitimer');
+  t.throws(() => setitimer('real', 5 as never), typeError);
+  t.throws(() => setitimer('real', { value: { sec: 1.5 } }), rangeError);
+  t.throws(() => setitimer('real', { value: { usec: '1' as unknown as number } }), typeError);
+  t.throws(() => setitimer('real', { value: { sec: 2 ** 53 } }), rangeError);
+  t.throws(() => setitimer('real', { value: Number.POSITIVE_INFINITY }), rangeError);
+  throwsSyscall(t, () => setitimer('real', { value: { usec: 1_000_000 } }), 'EINVAL', 'setitimer');
+  throwsSyscall(t, () => getitimer(-1), 'EINVAL', 'getitimer');
+});
+
+test('timerCreate: clocks, events and SIGEV_THREAD', (t) => {
+  t.throws(() => timerCreate('CLOCK_WALL' as 'CLOCK_REALTIME'), valueError);
+  t.throws(() => timerCreate(1.5), rangeError);
+  t.throws(() => timerCreate('CLOCK_MONOTONIC', { notify: 'thread' as 'signal' }), valueError);
+  t.throws(() => timerCreate('CLOCK_MONOTONIC', { notify: 2 }), { ...valueError, message: /SIGEV_THREAD is not supported/ });
+  t.throws(() => timerCreate('CLOCK_MONOTONIC', { signal: 'SIGNOPE' as NodeJS.Signals }), valueError);
+  t.throws(() => timerCreate('CLOCK_MONOTONIC', 'none' as never), typeError);
+  throwsSyscall(t, () => timerCreate(99), 'EINVAL', 'timer_create');
+});
+
+test('timer methods validate their arguments', (t) => {
+  using timer = timerCreate('CLOCK_MONOTONIC', { notify: 'none' });
+  t.throws(() => timer.settime({ value: { nsec: 0.5 } }), rangeError);
+  t.throws(() => timer.settime({ value: 1 }, 0.5), rangeError);
+  throwsSyscall(t, () => timer.settime({ value: { nsec: 1e9 } }), 'EINVAL', 'timer_settime');
+});
+
+test('signals and masks', (t) => {
+  t.throws(() => sigaction('SIGFOO' as NodeJS.Signals), valueError);
+  t.throws(() => sigaction({} as never), typeError);
+  t.throws(() => sigaction('SIGUSR2', 'SIG_ERR' as 'SIG_DFL'), valueError);
+  t.throws(() => sigaction(40, () => {}), { ...valueError, message: /has no name Node.js can listen to/ });
+  t.throws(() => sigprocmask('add' as 'block', []), valueError);
+  t.throws(() => sigprocmask('block', 'SIGUSR1' as never), typeError);
+  throwsSyscall(t, () => sigprocmask('block', [0]), 'EINVAL', 'sigprocmask');
+  throwsSyscall(t, () => sigtimedwait(['SIGUSR2'], -1), 'EINVAL', 'sigtimedwait');
+});
+
+test('clocks and slack', (t) => {
+  t.throws(() => clockGettime('CLOCK_SOMETHING' as 'CLOCK_REALTIME'), valueError);
+  throwsSyscall(t, () => clockGettime(99), 'EINVAL', 'clock_gettime');
+  t.throws(() => setTimerSlack(-1), rangeError);
+  t.throws(() => setTimerSlack(2 ** 31), rangeError);
+});
