@@ -48,6 +48,28 @@ for (const [name, calls] of drivers) {
     t.is(calls.errno(), constants.errno.ENOENT);
   });
 
+  test(`${name}: timerfd create, settime, gettime, read the expiration count`, (t) => {
+    const TFD_CLOEXEC = 0o2000000;
+    const fd = calls.timerfd_create(1, TFD_CLOEXEC);
+    t.true(fd >= 0);
+    const spec = Buffer.alloc(32);
+    spec.writeBigInt64LE(1_000_000n, 24); // it_value.tv_nsec = 1 ms
+    t.is(calls.timerfd_settime(fd, 0, spec, null), 0);
+    const count = Buffer.alloc(8);
+    t.is(calls.read(fd, count, 8), 8); // blocks until the expiry
+    t.is(count.readBigUInt64LE(0), 1n);
+    t.is(calls.timerfd_gettime(fd, spec), 0);
+    t.is(spec.readBigInt64LE(24), 0n, 'a one-shot timerfd reads as disarmed after expiring');
+    t.is(calls.close(fd), 0);
+  });
+
+  test(`${name}: kill and raise`, (t) => {
+    t.is(calls.kill(process.pid, 0), 0);
+    t.is(calls.kill(-1_000_000, 0), -1);
+    t.is(calls.errno(), constants.errno.ESRCH);
+    t.is(calls.raise(0), 0); // signal 0: validity check only
+  });
+
   test(`${name}: NULL pointers and a timer_t of 0 round-trip`, (t) => {
     const id = Buffer.alloc(8);
     const sigev = Buffer.alloc(64);
