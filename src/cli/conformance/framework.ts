@@ -167,6 +167,11 @@ export function childResult(outcome: ChildOutcome): string {
   return `${lines} | ${ending(outcome)}${tail}`;
 }
 
+/** A case `run` that runs the child and expects `expected` from {@link childResult}. */
+export function expectChild(expected: string, options?: ChildOptions): ConformanceCase['run'] {
+  return async ({ runChild }) => ({ expected, got: childResult(await runChild(options)) });
+}
+
 /** What calling `fn` did, in words: `returns 3`, `EINVAL`, or `RangeError ERR_OUT_OF_RANGE`. */
 export function outcomeOf(fn: () => unknown): string {
   try {

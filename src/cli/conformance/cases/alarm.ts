@@ -5,7 +5,7 @@
 import { host } from '../../../host/index.js';
 import { alarm, alarmSeconds, getitimer, ITIMER_REAL, pause, setitimer, sigaction, ualarm } from '../../../posix/index.js';
 import type { ConformanceCase } from '../framework.js';
-import { childResult, outcomeOf, print, sleepSync, until, within } from '../framework.js';
+import { expectChild, outcomeOf, print, sleepSync, until, within } from '../framework.js';
 
 const INT_MAX = 2 ** 31 - 1;
 const UINT_MAX = 2 ** 32 - 1;
@@ -44,9 +44,7 @@ export const alarmCases: ConformanceCase[] = [
       await new Promise((resolve) => setTimeout(resolve, 200));
       print('SIGALRM count', alarms.count);
     },
-    async run({ runChild }) {
-      return { expected: 'first 0; second 9; SIGALRM count 1 | exit 0', got: childResult(await runChild()) };
-    },
+    run: expectChild('first 0; second 9; SIGALRM count 1 | exit 0'),
   },
   {
     id: 'alarm/zero-cancels',
@@ -61,9 +59,7 @@ export const alarmCases: ConformanceCase[] = [
       await new Promise((resolve) => setTimeout(resolve, 1500));
       print('SIGALRM count', alarms.count);
     },
-    async run({ runChild }) {
-      return { expected: 'first 0; cancel 1; SIGALRM count 0 | exit 0', got: childResult(await runChild()) };
-    },
+    run: expectChild('first 0; cancel 1; SIGALRM count 0 | exit 0'),
   },
   {
     id: 'alarm/rounding-matches-kernel',
@@ -109,9 +105,7 @@ export const alarmCases: ConformanceCase[] = [
       print('armed', alarm(1));
       for (;;);
     },
-    async run({ runChild }) {
-      return { expected: 'armed 0 | killed by SIGALRM', got: childResult(await runChild({ timeoutMs: 10_000 })) };
-    },
+    run: expectChild('armed 0 | killed by SIGALRM', { timeoutMs: 10_000 }),
   },
   {
     id: 'alarm/shares-itimer-real',
@@ -180,8 +174,6 @@ export const alarmCases: ConformanceCase[] = [
       ualarm(0);
       print('paused 3 times; handler not yet run:', alarms.count === 0);
     },
-    async run({ runChild }) {
-      return { expected: 'paused 3 times; handler not yet run: true | exit 0', got: childResult(await runChild()) };
-    },
+    run: expectChild('paused 3 times; handler not yet run: true | exit 0'),
   },
 ];

@@ -14,7 +14,7 @@ import {
   sigaction,
 } from '../../../posix/index.js';
 import type { ConformanceCase } from '../framework.js';
-import { burnCpu, childResult, outcomeOf, print, sleepSync, until, within } from '../framework.js';
+import { expectChild, burnCpu, outcomeOf, print, sleepSync, until, within } from '../framework.js';
 
 const TIMERS = [
   { which: ITIMER_REAL, name: 'ITIMER_REAL', signal: 'SIGALRM' },
@@ -66,9 +66,7 @@ function setitimerOldValueCase(timer: (typeof TIMERS)[number]): ConformanceCase 
       sigaction(timer.signal, 'SIG_DFL');
       for (;;);
     },
-    async run({ runChild }) {
-      return { expected: `old value ok; more than 10 signals true | killed by ${timer.signal}`, got: childResult(await runChild()) };
-    },
+    run: expectChild(`old value ok; more than 10 signals true | killed by ${timer.signal}`),
   };
 }
 
@@ -80,9 +78,7 @@ export const itimerCases: ConformanceCase[] = [
     child() {
       print(TIMERS.map((t) => `${t.name} ${zero(getitimer(t.which)) ? 'zero' : JSON.stringify(getitimer(t.which))}`).join(', '));
     },
-    async run({ runChild }) {
-      return { expected: 'ITIMER_REAL zero, ITIMER_VIRTUAL zero, ITIMER_PROF zero | exit 0', got: childResult(await runChild()) };
-    },
+    run: expectChild('ITIMER_REAL zero, ITIMER_VIRTUAL zero, ITIMER_PROF zero | exit 0'),
   },
   {
     id: 'getitimer/read-back',
@@ -164,9 +160,7 @@ export const itimerCases: ConformanceCase[] = [
       pause();
       print('after expiry', zero(getitimer('real')) ? 'zero' : JSON.stringify(getitimer('real')));
     },
-    async run({ runChild }) {
-      return { expected: 'after expiry zero | exit 0', got: childResult(await runChild()) };
-    },
+    run: expectChild('after expiry zero | exit 0'),
   },
   {
     id: 'setitimer/virtual-counts-cpu-only',
@@ -185,8 +179,6 @@ export const itimerCases: ConformanceCase[] = [
       print('sleeping 300 ms used', within(usedWhileSleeping, 0, 100_000, '< 100 ms'));
       print('computing 300 ms of CPU used', within(usedWhileBusy, 150_000, 1_000_000, '> 150 ms'));
     },
-    async run({ runChild }) {
-      return { expected: 'sleeping 300 ms used < 100 ms; computing 300 ms of CPU used > 150 ms | exit 0', got: childResult(await runChild()) };
-    },
+    run: expectChild('sleeping 300 ms used < 100 ms; computing 300 ms of CPU used > 150 ms | exit 0'),
   },
 ];

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { alarm, pause, sigaction, sigprocmask, timerCreate } from '../../../posix/index.js';
 import type { ConformanceCase } from '../framework.js';
-import { childResult, outcomeOf, print } from '../framework.js';
+import { expectChild, childResult, outcomeOf, print } from '../framework.js';
 
 /** The signals LTP pause01 interrupts pause() with, less the synchronous-fault ones Node reserves. */
 const PAUSE_SIGNALS = ['SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGPIPE', 'SIGALRM', 'SIGTERM', 'SIGUSR1'] as const;
@@ -48,9 +48,7 @@ export const signalCases: ConformanceCase[] = [
     child() {
       print((['SIGALRM', 'SIGUSR2', 'SIGUSR1', 'SIGPIPE', 'SIGXFSZ'] as const).map((s) => `${s} ${sigaction(s).disposition}`).join(', '));
     },
-    async run({ runChild }) {
-      return { expected: 'SIGALRM default, SIGUSR2 default, SIGUSR1 handled, SIGPIPE ignore, SIGXFSZ ignore | exit 0', got: childResult(await runChild()) };
-    },
+    run: expectChild('SIGALRM default, SIGUSR2 default, SIGUSR1 handled, SIGPIPE ignore, SIGXFSZ ignore | exit 0'),
   },
   {
     id: 'sigaction/handler',
@@ -66,9 +64,7 @@ export const signalCases: ConformanceCase[] = [
       process.kill(process.pid, 'SIGUSR2');
       setTimeout(() => print('timeout'), 5000);
     },
-    async run({ runChild }) {
-      return { expected: 'previous default now handled SA_RESTART; handler ran | exit 0', got: childResult(await runChild()) };
-    },
+    run: expectChild('previous default now handled SA_RESTART; handler ran | exit 0'),
   },
   {
     id: 'sigaction/ignore',
@@ -80,9 +76,7 @@ export const signalCases: ConformanceCase[] = [
       await new Promise((resolve) => setTimeout(resolve, 100));
       print('alive; previous', sigaction('SIGUSR2', 'SIG_DFL').disposition);
     },
-    async run({ runChild }) {
-      return { expected: 'alive; previous ignore | exit 0', got: childResult(await runChild()) };
-    },
+    run: expectChild('alive; previous ignore | exit 0'),
   },
   {
     id: 'sigaction/default-restored',
@@ -94,9 +88,7 @@ export const signalCases: ConformanceCase[] = [
       process.kill(process.pid, 'SIGUSR2');
       setTimeout(() => print('survived'), 2000);
     },
-    async run({ runChild }) {
-      return { expected: 'previous handled | killed by SIGUSR2', got: childResult(await runChild()) };
-    },
+    run: expectChild('previous handled | killed by SIGUSR2'),
   },
   {
     id: 'sigaction/foreign-listeners',
@@ -128,9 +120,7 @@ export const signalCases: ConformanceCase[] = [
       await new Promise((resolve) => setTimeout(resolve, 100));
       print(`old mask ${JSON.stringify(before)}; mask had SIGUSR2 ${mask.includes(constants.signals.SIGUSR2)}; while blocked ${whileBlocked}; after ${delivered}`);
     },
-    async run({ runChild }) {
-      return { expected: 'old mask []; mask had SIGUSR2 true; while blocked 0; after 1 | exit 0', got: childResult(await runChild()) };
-    },
+    run: expectChild('old mask []; mask had SIGUSR2 true; while blocked 0; after 1 | exit 0'),
   },
   {
     id: 'pause/interrupted-by-caught-signal',

@@ -18,7 +18,7 @@ import {
   timerCreate,
 } from '../../../posix/index.js';
 import type { ConformanceCase } from '../framework.js';
-import { burnCpu, childResult, outcomeOf, print, sleepSync, until, within } from '../framework.js';
+import { expectChild, burnCpu, outcomeOf, print, sleepSync, until, within } from '../framework.js';
 
 /** LTP's clock list for the timer_* tests, in its order. */
 const LTP_CLOCKS = [
@@ -116,9 +116,7 @@ export const timerCases: ConformanceCase[] = [
       print('id', timer.id, 'armed', timer.gettime().value.sec >= 4);
       timer.delete();
     },
-    async run({ runChild }) {
-      return { expected: 'id 0 armed true | exit 0', got: childResult(await runChild()) };
-    },
+    run: expectChild('id 0 armed true | exit 0'),
   },
   {
     id: 'timer_create/default-event-kills',
@@ -128,9 +126,7 @@ export const timerCases: ConformanceCase[] = [
       timerCreate('CLOCK_MONOTONIC').settime({ value: 0.05 });
       for (;;);
     },
-    async run({ runChild }) {
-      return { expected: ' | killed by SIGALRM', got: childResult(await runChild()) };
-    },
+    run: expectChild(' | killed by SIGALRM'),
   },
   {
     id: 'timer_create/chosen-signal',
@@ -140,9 +136,7 @@ export const timerCases: ConformanceCase[] = [
       timerCreate('CLOCK_MONOTONIC', { notify: 'signal', signal: 'SIGUSR2' }).settime({ value: 0.05 });
       for (;;);
     },
-    async run({ runChild }) {
-      return { expected: ' | killed by SIGUSR2', got: childResult(await runChild()) };
-    },
+    run: expectChild(' | killed by SIGUSR2'),
   },
   {
     id: 'timer_create/thread-id',
@@ -154,9 +148,7 @@ export const timerCases: ConformanceCase[] = [
       pause();
       print('woken');
     },
-    async run({ runChild }) {
-      return { expected: 'woken | exit 0', got: childResult(await runChild()) };
-    },
+    run: expectChild('woken | exit 0'),
   },
   {
     id: 'timer_create/sigev-none',
@@ -203,9 +195,7 @@ export const timerCases: ConformanceCase[] = [
       }
       print(problems.length ? problems.join(', ') : 'all ok');
     },
-    async run({ runChild }) {
-      return { expected: 'all ok | exit 0', got: childResult(await runChild({ timeoutMs: 60_000 })) };
-    },
+    run: expectChild('all ok | exit 0', { timeoutMs: 60_000 }),
   },
   {
     id: 'timer_settime/einval',
@@ -271,9 +261,7 @@ export const timerCases: ConformanceCase[] = [
       timer.delete();
       print('overrun', overrun, 'siginfo overrun', info?.overrun);
     },
-    async run({ runChild }) {
-      return { expected: `overrun ${2 ** 31 - 1} siginfo overrun ${2 ** 31 - 1} | exit 0`, got: childResult(await runChild()) };
-    },
+    run: expectChild(`overrun ${2 ** 31 - 1} siginfo overrun ${2 ** 31 - 1} | exit 0`),
   },
   {
     id: 'timer_getoverrun/counts-while-pending',
@@ -291,9 +279,7 @@ export const timerCases: ConformanceCase[] = [
       timer.delete();
       print('overrun', within(overrun, 20, Math.ceil(elapsedMs) + 2, 'about one per ms blocked'));
     },
-    async run({ runChild }) {
-      return { expected: 'overrun about one per ms blocked | exit 0', got: childResult(await runChild()) };
-    },
+    run: expectChild('overrun about one per ms blocked | exit 0'),
   },
   {
     id: 'timer_getoverrun/fresh-and-deleted',
@@ -331,9 +317,7 @@ export const timerCases: ConformanceCase[] = [
       await new Promise((resolve) => setTimeout(resolve, 300));
       print('alive');
     },
-    async run({ runChild }) {
-      return { expected: 'EINVAL EINVAL; alive | exit 0', got: childResult(await runChild()) };
-    },
+    run: expectChild('EINVAL EINVAL; alive | exit 0'),
   },
   {
     id: 'timer/cpu-clock-counts-cpu',
