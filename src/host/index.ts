@@ -15,6 +15,7 @@ import { syscallError } from './errors.js';
 export type { FfiDriverName, HostCalls, HostFunctionName, CType, Prototype } from './prototypes.js';
 export { PROTOTYPES } from './prototypes.js';
 export { syscallError, isSyscallError, type SyscallError } from './errors.js';
+export { watchReadable, type PollWatcher } from './poll.js';
 export { layoutsFor, ARCH_LAYOUTS, type ArchLayouts, type StructLayout, type FieldLayout } from './layouts.js';
 
 /** The C library every driver binds. */

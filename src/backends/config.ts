@@ -1,0 +1,76 @@
+/**
+ * The backend table and QEMU's `configure_alarms` semantics for choosing from it.
+ *
+ * A config string is a comma-separated list of backend names. Named backends move to the
+ * front in the order given; an unknown name is reported and skipped; a name already
+ * placed is ignored; every backend not named is disabled; `help` lists the table in
+ * order of precedence; a string with no valid name is an error that lists them.
+ * Unlike QEMU, nothing is printed and nothing exits: the caller gets a report.
+ * @module
+ */
+import { dynticksBackend } from './dynticks.js';
+import { libuvBackend } from './libuv.js';
+import { timerfdBackend } from './timerfd.js';
+import type { AlarmBackend, BackendName } from './types.js';
+import { unixBackend } from './unix.js';
+import { virtualBackend } from './virtual.js';
+
+/** The backends in default order of precedence, with their constructors. */
+export const BACKENDS: readonly { readonly name: BackendName; readonly create: () => AlarmBackend; readonly byDefault: boolean }[] = [
+  { name: 'timerfd', create: timerfdBackend, byDefault: true },
+  { name: 'dynticks', create: dynticksBackend, byDefault: true },
+  { name: 'unix', create: unixBackend, byDefault: true },
+  { name: 'libuv', create: libuvBackend, byDefault: true },
+  { name: 'virtual', create: virtualBackend, byDefault: false },
+];
+
+/** What {@link parseAlarmConfig} made of a config string. */
+export interface AlarmConfig {
+  /** The backends enabled, in order of precedence. */
+  order: BackendName[];
+  /** Names that matched no backend ("Unknown clock" in QEMU), skipped. */
+  unknown: string[];
+  /** Names given again after being placed, ignored. */
+  duplicates: string[];
+  /** True when the string asked for `help`: `order` is then the current table, unchanged. */
+  help: boolean;
+}
+
+/** The default order: every backend that is chosen without being named. */
+export function defaultOrder(): BackendName[] {
+  return BACKENDS.filter((b) => b.byDefault).map((b) => b.name);
+}
+
+/** A listing of the backends in order of precedence (QEMU `show_available_alarms`). */
+export function describeBackends(order: readonly BackendName[] = BACKENDS.map((b) => b.name)): string {
+  return ['Available alarm timers, in order of precedence:', ...order].join('\n');
+}
+
+/**
+ * Parses a config string with `configure_alarms` semantics.
+ * @param spec e.g. `'dynticks,unix'`, or `'help'`.
+ * @throws Error with code `ERR_ITIMER_NO_ALARM_BACKEND`, listing the backends, when no name is valid.
+ */
+export function parseAlarmConfig(spec: string, current: readonly BackendName[] = defaultOrder()): AlarmConfig {
+  if (typeof spec !== 'string') {
+    throw Object.assign(new TypeError(`The alarm config must be a string. Received ${typeof spec}`), { code: 'ERR_INVALID_ARG_TYPE' });
+  }
+  const names = spec.split(',').map((n) => n.trim()).filter(Boolean);
+  if (names.length === 1 && (names[0] === 'help' || names[0] === '?')) return { order: [...current], unknown: [], duplicates: [], help: true };
+  const known = new Set<string>(BACKENDS.map((b) => b.name));
+  const order: BackendName[] = [];
+  const unknown: string[] = [];
+  const duplicates: string[] = [];
+  for (const name of names) {
+    if (!known.has(name)) unknown.push(name);
+    else if (order.includes(name as BackendName)) duplicates.push(name);
+    else order.push(name as BackendName);
+  }
+  if (order.length === 0) {
+    const error = new Error(
+      `No valid alarm backend in '${spec}'${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}.\n${describeBackends()}`,
+    );
+    throw Object.assign(error, { code: 'ERR_ITIMER_NO_ALARM_BACKEND' });
+  }
+  return { order, unknown, duplicates, help: false };
+}

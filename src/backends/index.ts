@@ -1,0 +1,9 @@
+/**
+ * Host alarm backends (QEMU `alarm_timers[]`) and the config string that orders them.
+ * @module
+ */
+export type { AlarmBackend, BackendName } from './types.js';
+export type { UnixBackend } from './unix.js';
+export type { VirtualBackend } from './virtual.js';
+export { BACKENDS, defaultOrder, describeBackends, parseAlarmConfig, type AlarmConfig } from './config.js';
+export { monotonicNowNs, monotonicTimespec, ORIGIN_SEC } from './time.js';

@@ -1,0 +1,48 @@
+/**
+ * `timerfd`: timerfd_create(CLOCK_MONOTONIC) armed with an absolute deadline
+ * (TFD_TIMER_ABSTIME), so it can never fire early; expiry makes the fd readable, watched
+ * by libuv on the event loop. No signal is involved.
+ * @module
+ */
+import { checked, host, watchReadable } from '../host/index.js';
+import type { PollWatcher } from '../host/index.js';
+import { CLOCK_MONOTONIC, TIMER_ABSTIME } from '../posix/index.js';
+import { structBuffer, writeItimerspec } from '../posix/structs.js';
+import { monotonicTimespec } from './time.js';
+import type { AlarmBackend } from './types.js';
+
+const TFD_NONBLOCK = 0o4000;
+const TFD_CLOEXEC = 0o2000000;
+
+/** Creates the timerfd backend. */
+export function timerfdBackend(): AlarmBackend {
+  let fd = -1;
+  let watcher: PollWatcher | undefined;
+  const spec = structBuffer('itimerspec');
+  const expirations = Buffer.alloc(8);
+  return {
+    name: 'timerfd',
+    description: 'timerfd_create(CLOCK_MONOTONIC), absolute deadlines; the fd is polled on the event loop; no signal',
+    start(onAlarm) {
+      fd = checked(host().timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC), 'timerfd_create');
+      watcher = watchReadable(fd, () => {
+        host().read(fd, expirations, 8); // drain; EAGAIN after a re-arm is harmless
+        onAlarm();
+      });
+    },
+    stop() {
+      watcher?.close();
+      watcher = undefined;
+      if (fd >= 0) host().close(fd);
+      fd = -1;
+    },
+    rearm(targetNs) {
+      writeItimerspec(spec, { value: monotonicTimespec(targetNs) }, 'spec');
+      checked(host().timerfd_settime(fd, TIMER_ABSTIME, spec, null), 'timerfd_settime');
+    },
+    disarm() {
+      writeItimerspec(spec, {}, 'spec');
+      checked(host().timerfd_settime(fd, 0, spec, null), 'timerfd_settime');
+    },
+  };
+}

@@ -1,0 +1,104 @@
+/**
+ * A binary min-heap of timer entries keyed by (deadline, insertion sequence).
+ *
+ * Each entry records its own index in the heap array, so removing an arbitrary entry is
+ * O(log n) without a search. Equal deadlines come out in insertion order (the sequence
+ * number breaks ties: "the newer one goes last", as in Akaros' timer chain).
+ *
+ * Invariants: `entry.heapIndex === -1` exactly when the entry is not in a heap;
+ * otherwise `heap.items[entry.heapIndex] === entry`. For every index i > 0,
+ * `before(items[parent(i)], items[i])`.
+ * @module
+ */
+
+/** What the heap needs of an entry. */
+export interface HeapEntry {
+  /** Deadline in integer nanoseconds on the heap's time base. */
+  deadlineNs: number;
+  /** Insertion sequence number, set by the heap on every push. */
+  seq: number;
+  /** Position in the heap array, or -1 when not in a heap. */
+  heapIndex: number;
+}
+
+function before(a: HeapEntry, b: HeapEntry): boolean {
+  return a.deadlineNs < b.deadlineNs || (a.deadlineNs === b.deadlineNs && a.seq < b.seq);
+}
+
+/** A min-heap of entries; see the module notes for its invariants. */
+export class TimerHeap<E extends HeapEntry> {
+  /** The entries, heap-ordered. Read-only for callers. */
+  readonly items: E[] = [];
+  #nextSeq = 0;
+
+  /** Number of entries. */
+  get size(): number {
+    return this.items.length;
+  }
+
+  /** The entry with the earliest (deadline, seq), if any. */
+  peek(): E | undefined {
+    return this.items[0];
+  }
+
+  /** Inserts an entry that is not in a heap. O(log n). */
+  push(entry: E): void {
+    entry.seq = this.#nextSeq++;
+    entry.heapIndex = this.items.length;
+    this.items.push(entry);
+    this.#up(entry.heapIndex);
+  }
+
+  /** Removes and returns the earliest entry. O(log n). */
+  pop(): E | undefined {
+    const top = this.items[0];
+    if (top) this.remove(top);
+    return top;
+  }
+
+  /** Removes an entry that is in this heap. O(log n). */
+  remove(entry: E): void {
+    const index = entry.heapIndex;
+    const last = this.items.pop()!;
+    entry.heapIndex = -1;
+    if (last === entry) return;
+    this.items[index] = last;
+    last.heapIndex = index;
+    if (index > 0 && before(last, this.items[(index - 1) >> 1]!)) this.#up(index);
+    else this.#down(index);
+  }
+
+  #up(index: number): void {
+    const items = this.items;
+    const entry = items[index]!;
+    while (index > 0) {
+      const parentIndex = (index - 1) >> 1;
+      const parent = items[parentIndex]!;
+      if (!before(entry, parent)) break;
+      items[index] = parent;
+      parent.heapIndex = index;
+      index = parentIndex;
+    }
+    items[index] = entry;
+    entry.heapIndex = index;
+  }
+
+  #down(index: number): void {
+    const items = this.items;
+    const length = items.length;
+    const entry = items[index]!;
+    for (;;) {
+      let child = 2 * index + 1;
+      if (child >= length) break;
+      const right = child + 1;
+      if (right < length && before(items[right]!, items[child]!)) child = right;
+      const smallest = items[child]!;
+      if (!before(smallest, entry)) break;
+      items[index] = smallest;
+      smallest.heapIndex = index;
+      index = child;
+    }
+    items[index] = entry;
+    entry.heapIndex = index;
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * The process's one timer chain, its backend selection and configuration.
+ *
+ * The chain is created on first use, on the first backend of the configured order that
+ * starts on this host. The order comes from {@link configureAlarms} if it was called,
+ * else from the `ITIMER_CLOCK` environment variable, else the default order.
+ * @module
+ */
+import type { AlarmConfig, BackendName } from '../backends/index.js';
+import { BACKENDS, defaultOrder, describeBackends, parseAlarmConfig } from '../backends/index.js';
+import { validateInteger } from '../posix/validate.js';
+import { TimerChain } from './chain.js';
+
+/** What {@link configureAlarms} did. */
+export interface ConfigureReport extends AlarmConfig {
+  /** The active backend after the call, if the chain is running. */
+  active: BackendName | undefined;
+  /** Human-readable lines: the help listing, or one line per unknown / duplicate name. */
+  messages: string[];
+}
+
+let configured: BackendName[] | undefined;
+let chain: TimerChain | undefined;
+const switchHooks: ((from: BackendName | undefined, to: BackendName) => void)[] = [];
+
+/** The enabled backends in order of precedence (configured, `ITIMER_CLOCK`, or default). */
+export function availableAlarms(): BackendName[] {
+  if (!configured) {
+    const fromEnv = process.env['ITIMER_CLOCK'];
+    configured = fromEnv ? parseAlarmConfig(fromEnv).order : defaultOrder();
+  }
+  return [...configured];
+}
+
+/** The name of the backend the chain runs on, or undefined before first use. */
+export function activeAlarm(): BackendName | undefined {
+  return chain?.backendName;
+}
+
+/** @internal Registers a hook run before the chain moves to another backend (e.g. to hand over ITIMER_REAL). */
+export function onBackendSwitch(hook: (from: BackendName | undefined, to: BackendName) => void): void {
+  switchHooks.push(hook);
+}
+
+/** Starts `target` on the first backend of `order` that starts here. */
+function startFirst(target: TimerChain, order: readonly BackendName[]): void {
+  const failures: string[] = [];
+  for (const name of order) {
+    const backend = BACKENDS.find((b) => b.name === name)!.create();
+    try {
+      for (const hook of switchHooks) hook(target.backendName, name);
+      target.start(backend);
+      return;
+    } catch (error) {
+      failures.push(`${name}: ${(error as Error).message}`);
+    }
+  }
+  const error = new Error(`No alarm backend could start (tried ${order.join(', ')}):\n${failures.join('\n')}`);
+  throw Object.assign(error, { code: 'ERR_ITIMER_NO_ALARM_BACKEND' });
+}
+
+/** The process's chain, started on first use. */
+export function getChain(): TimerChain {
+  if (!chain) {
+    const created = new TimerChain();
+    startFirst(created, availableAlarms());
+    chain = created;
+  }
+  return chain;
+}
+
+/** True once the chain exists (it is never torn down, only stopped). */
+export function chainStarted(): boolean {
+  return chain !== undefined;
+}
+
+/**
+ * Chooses the backends with QEMU `configure_alarms` semantics (see backends/config), and
+ * moves a running chain to the first that starts — its timers keep their deadlines.
+ * Never prints and never exits: the report says what happened.
+ * @param spec e.g. `'timerfd,unix'`, or `'help'`.
+ * @throws Error `ERR_ITIMER_NO_ALARM_BACKEND` when no name is valid, or none of them starts.
+ */
+export function configureAlarms(spec: string): ConfigureReport {
+  const config = parseAlarmConfig(spec, availableAlarms());
+  const messages = config.help
+    ? describeBackends(config.order).split('\n')
+    : [...config.unknown.map((n) => `Unknown clock ${n}`), ...config.duplicates.map((n) => `Ignored duplicate clock ${n}`)];
+  if (!config.help) {
+    configured = config.order;
+    if (chain) startFirst(chain, config.order);
+  }
+  return { ...config, active: activeAlarm(), messages };
+}
+
+/** Sets the process chain's rearm floor in ns (QEMU `MIN_TIMER_REARM_NS`, default 250 000). */
+export function setRearmFloor(nanoseconds: number): void {
+  getChain().rearmFloorNs = validateInteger(nanoseconds, 'nanoseconds', 0, 1e9);
+}

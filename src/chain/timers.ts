@@ -1,0 +1,297 @@
+/**
+ * Public timers on the chain: `setTimer`, the `Timer` handle, `sleep` and `alarmSignal`.
+ *
+ * A `Timer` is shaped like Node's `Timeout` (ref / unref / hasRef / refresh / close,
+ * `Symbol.dispose`, `Symbol.toPrimitive`) and also offers the Akaros alarm operations:
+ * deadlines relative, absolute (monotonic or Unix time) and incremental, `arm`, `cancel`
+ * (true if removed before firing) and `rearmAbsolute`. Timers never fire before their
+ * deadline. Periodic timers are re-armed incrementally from the previous deadline, so they
+ * do not drift; their callback gets the number of periods missed (the overrun).
+ * @module
+ */
+import { clockGettime } from '../posix/index.js';
+import { invalidArgType, invalidArgValue, outOfRange } from '../posix/validate.js';
+import { Waiter } from './chain.js';
+import { getChain } from './process-chain.js';
+
+/**
+ * A duration: a number of milliseconds (fractions allowed, as precise as a double), a
+ * bigint of nanoseconds, or an object of units that are added up.
+ */
+export type Delay = number | bigint | { readonly ns?: number; readonly us?: number; readonly ms?: number; readonly s?: number };
+
+/** Options of {@link setTimer}. */
+export interface TimerOptions {
+  /** Repeat: `true` every `delay`, or every given period. Default: one-shot. */
+  interval?: boolean | Delay;
+  /** Keep the process alive while armed (default true, like setTimeout). */
+  ref?: boolean;
+}
+
+/** A timer callback; periodic timers get the number of periods missed since the last call. */
+export type TimerCallback = (overrun: number) => void;
+
+const UNIT_NS = { ns: 1, us: 1e3, ms: 1e6, s: 1e9 } as const;
+
+/**
+ * A delay in integer nanoseconds (rounded to the nearest ns).
+ * @throws TypeError / RangeError for anything that is not a finite, non-negative duration.
+ */
+export function delayToNs(delay: unknown, name = 'delay'): number {
+  let ns: number;
+  if (typeof delay === 'number') ns = delay * 1e6;
+  else if (typeof delay === 'bigint') ns = Number(delay);
+  else if (typeof delay === 'object' && delay !== null) {
+    ns = 0;
+    for (const [unit, value] of Object.entries(delay)) {
+      if (!Object.hasOwn(UNIT_NS, unit)) throw invalidArgValue(name, delay, `has an unknown unit '${unit}' (use ns, us, ms, s)`);
+      if (typeof value !== 'number') throw invalidArgType(`${name}.${unit}`, 'of type number', value);
+      ns += value * UNIT_NS[unit as keyof typeof UNIT_NS];
+    }
+  } else throw invalidArgType(name, 'a number of ms, a bigint of ns, or { ns, us, ms, s }', delay);
+  if (!Number.isFinite(ns) || ns < 0 || ns > Number.MAX_SAFE_INTEGER / 2) {
+    throw outOfRange(name, `a finite duration from 0 to ${Math.floor(Number.MAX_SAFE_INTEGER / 2e6)} ms`, typeof delay === 'object' ? ns : delay);
+  }
+  return Math.round(ns);
+}
+
+let nextId = 1;
+/** Live timers by primitive id, for {@link clearTimer}(id). */
+const byId = new Map<number, Timer>();
+
+/**
+ * A timer on the chain. Created unarmed by `new Timer(callback)`, or armed by {@link setTimer}.
+ *
+ * Invariants: armed exactly while its waiter is in the chain; `intervalNs > 0` for periodic
+ * timers and 0 for one-shot ones; the id is registered while armed.
+ */
+export class Timer implements Disposable {
+  readonly #waiter: Waiter;
+  readonly #callback: TimerCallback;
+  #delayNs = 0;
+  #intervalNs = 0;
+  readonly #id = nextId++;
+
+  /** An unarmed timer (Akaros `init_awaiter`). Set a deadline, then {@link Timer.arm}. */
+  constructor(callback: TimerCallback, options: { ref?: boolean } = {}) {
+    if (typeof callback !== 'function') throw invalidArgType('callback', 'of type function', callback);
+    this.#callback = callback;
+    this.#waiter = new Waiter((nowNs) => this.#fire(nowNs));
+    this.#waiter.ref = options.ref ?? true;
+  }
+
+  #fire(nowNs: number): void {
+    let overrun = 0;
+    if (this.#intervalNs > 0) {
+      // Incremental re-arm (Akaros set_awaiter_inc): from the deadline, not from now.
+      const waiter = this.#waiter;
+      overrun = Math.floor((nowNs - waiter.deadlineNs) / this.#intervalNs);
+      waiter.deadlineNs += (overrun + 1) * this.#intervalNs;
+      getChain().arm(waiter);
+    } else byId.delete(this.#id);
+    this.#callback(overrun);
+  }
+
+  /** The deadline in ns on the chain's time base (see {@link chainNow}). */
+  get deadlineNs(): number {
+    return this.#waiter.deadlineNs;
+  }
+
+  /** The period in ns, 0 for a one-shot timer. */
+  get intervalNs(): number {
+    return this.#intervalNs;
+  }
+
+  /** True while armed. */
+  get armed(): boolean {
+    return this.#waiter.armed;
+  }
+
+  /** Sets the deadline `delay` from now; does not arm (Akaros `set_awaiter_rel`). */
+  setRelative(delay: Delay): this {
+    this.#delayNs = delayToNs(delay);
+    this.#waiter.deadlineNs = getChain().now() + this.#delayNs;
+    return this;
+  }
+
+  /** Sets the deadline to `deadlineNs` on the chain's time base; does not arm. */
+  setAbsolute(deadlineNs: number): this {
+    if (!Number.isSafeInteger(deadlineNs)) throw outOfRange('deadlineNs', 'a safe integer', deadlineNs);
+    this.#waiter.deadlineNs = deadlineNs;
+    return this;
+  }
+
+  /**
+   * Sets the deadline to a Unix time (Akaros `set_awaiter_abs_unix`), converted to the
+   * monotonic time base now; does not arm.
+   * @param unixTime a `Date`, or nanoseconds since the epoch as a bigint.
+   */
+  setAbsoluteUnix(unixTime: Date | bigint): this {
+    let unixNs: bigint;
+    if (unixTime instanceof Date) unixNs = BigInt(unixTime.getTime()) * 1_000_000n;
+    else if (typeof unixTime === 'bigint') unixNs = unixTime;
+    else throw invalidArgType('unixTime', 'a Date or a bigint of ns', unixTime);
+    const wall = clockGettime('CLOCK_REALTIME');
+    const wallNs = BigInt(wall.sec) * 1_000_000_000n + BigInt(wall.nsec);
+    return this.setAbsolute(getChain().now() + Number(unixNs - wallNs));
+  }
+
+  /** Moves the deadline `delay` past the previous one (Akaros `set_awaiter_inc`); does not arm. */
+  setIncrement(delay: Delay): this {
+    this.#waiter.deadlineNs += delayToNs(delay);
+    return this;
+  }
+
+  /** Makes the timer periodic with this period (or one-shot with 0). */
+  setInterval(period: Delay): this {
+    const ns = delayToNs(period, 'period');
+    this.#intervalNs = ns;
+    return this;
+  }
+
+  /** Arms the timer at its deadline (Akaros `set_alarm`); throws if already armed. */
+  arm(): this {
+    getChain().arm(this.#waiter);
+    byId.set(this.#id, this);
+    return this;
+  }
+
+  /**
+   * Disarms (Akaros `unset_alarm`).
+   * @returns true if removed before firing; false if it already fired or is running —
+   *   including when called from its own callback (a periodic timer is re-armed before its
+   *   callback runs, so cancelling it there returns true and stops it).
+   */
+  cancel(): boolean {
+    byId.delete(this.#id);
+    return getChain().cancel(this.#waiter);
+  }
+
+  /**
+   * Re-arms at an absolute deadline whether or not it fired (Akaros `reset_alarm_abs`).
+   * @returns true if it was still armed.
+   */
+  rearmAbsolute(deadlineNs: number): boolean {
+    this.setAbsolute(deadlineNs);
+    byId.set(this.#id, this);
+    return getChain().rearmAbsolute(this.#waiter, deadlineNs);
+  }
+
+  /** Keeps the process alive while armed (default). */
+  ref(): this {
+    getChain().setRef(this.#waiter, true);
+    return this;
+  }
+
+  /** Lets the process exit while this timer is armed. */
+  unref(): this {
+    getChain().setRef(this.#waiter, false);
+    return this;
+  }
+
+  /** Whether the timer keeps the process alive while armed. */
+  hasRef(): boolean {
+    return this.#waiter.ref;
+  }
+
+  /** Re-arms for the original delay from now (Node's `timeout.refresh()`). */
+  refresh(): this {
+    getChain().rearmAbsolute(this.#waiter, getChain().now() + this.#delayNs);
+    byId.set(this.#id, this);
+    return this;
+  }
+
+  /** Disarms; Node's `timeout.close()`. */
+  close(): this {
+    this.cancel();
+    return this;
+  }
+
+  /** Disarms (for `using`). */
+  [Symbol.dispose](): void {
+    this.cancel();
+  }
+
+  /** A numeric id, usable with {@link clearTimer} like Node's timeout ids. */
+  [Symbol.toPrimitive](): number {
+    return this.#id;
+  }
+}
+
+/**
+ * Calls `callback` after `delay`, optionally repeatedly, on the timer chain.
+ * @param delay milliseconds like setTimeout (fractions kept), a bigint of ns, or `{ ns, us, ms, s }`.
+ */
+export function setTimer(callback: TimerCallback, delay: Delay, options: TimerOptions = {}): Timer {
+  if (typeof options !== 'object' || options === null) throw invalidArgType('options', 'of type object', options);
+  const timer = new Timer(callback, { ref: options.ref ?? true }).setRelative(delay);
+  const { interval = false } = options;
+  if (interval !== false) {
+    const period = interval === true ? delay : interval;
+    timer.setInterval(period);
+    if (timer.intervalNs === 0) throw outOfRange('interval', 'a period above 0', 0);
+  }
+  return timer.arm();
+}
+
+/** Disarms a timer given as the object or its primitive id (like clearTimeout). */
+export function clearTimer(timer: Timer | number | undefined): void {
+  if (timer instanceof Timer) timer.cancel();
+  else if (typeof timer === 'number') byId.get(timer)?.cancel();
+}
+
+/** Now on the chain's time base, in ns (CLOCK_MONOTONIC since the process origin, or virtual time). */
+export function chainNow(): number {
+  return getChain().now();
+}
+
+/** Node's AbortError shape: `name` 'AbortError', `code` 'ABORT_ERR', `cause` the signal's reason. */
+function abortError(signal: AbortSignal): Error {
+  return Object.assign(new Error('The operation was aborted', { cause: signal.reason }), { name: 'AbortError', code: 'ABORT_ERR' });
+}
+
+/**
+ * Resolves after `delay` (like `timers/promises` setTimeout, but precise).
+ * @param options.signal rejects with an AbortError when aborted, and disarms the timer.
+ * @param options.ref keep the process alive while waiting (default true).
+ */
+export function sleep(delay: Delay, options: { signal?: AbortSignal; ref?: boolean } = {}): Promise<void> {
+  const { signal, ref = true } = options;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) return Promise.reject(invalidArgType('options.signal', 'an AbortSignal', signal));
+  if (signal?.aborted) return Promise.reject(abortError(signal));
+  let delayNs: number;
+  try {
+    delayNs = delayToNs(delay);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      timer.cancel();
+      reject(abortError(signal!));
+    };
+    const timer = setTimer(
+      () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      { ns: delayNs },
+      { ref },
+    );
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * An AbortSignal that aborts after `delay`, precisely (AbortSignal.timeout uses a
+ * millisecond setTimeout). The reason is a `TimeoutError` DOMException, as with
+ * AbortSignal.timeout, and like it the timer does not keep the process alive unless `ref`.
+ */
+export function alarmSignal(delay: Delay, options: { ref?: boolean } = {}): AbortSignal {
+  const controller = new AbortController();
+  setTimer(() => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), delay, {
+    ref: options.ref ?? false,
+  });
+  return controller.signal;
+}
+
