@@ -1,12 +1,20 @@
 /**
  * itimer: Linux alarms, interval timers, POSIX timers and signal dispositions for Node.js,
- * with the kernel's own semantics.
+ * with the kernel's own semantics; a userspace timer chain multiplexing many precise timers
+ * onto one host timer, with QEMU-style backends and clocks.
  *
  * ```ts
- * import { alarm, setitimer, timerCreate, CLOCK_MONOTONIC } from 'itimer';
+ * import { alarm, setTimer } from 'itimer';
  * alarm(5); // SIGALRM in 5 s; with no listener the process dies by SIGALRM, even in a busy loop
+ * setTimer(() => console.log('250 µs later'), { us: 250 });
  * ```
  * @module
  */
 export * from './posix/index.js';
+export * from './chain/index.js';
+// ITIMER_REAL goes through the chain while it owns it (the 'unix' backend): these explicit
+// exports shadow the kernel-only ones of posix/.
+export { alarm, getitimer, setitimer, ualarm } from './chain/index.js';
+export * from './clocks/index.js';
+export { describeBackends, type AlarmBackend, type BackendName } from './backends/index.js';
 export { selectFfiDriver, ffiDriverName, isSyscallError, type SyscallError, type FfiDriverName } from './host/index.js';

@@ -3,42 +3,67 @@
  *
  * While it runs, the chain owns ITIMER_REAL and SIGALRM: the public alarm / ualarm /
  * setitimer('real') / getitimer('real') are served by the chain (see chain/itimer-real).
- * To let a due alarm end the process on time even while JavaScript is stuck, the backend
- * can arm *lethally*: ITIMER_REAL set for the alarm's deadline and the chain's SIGALRM
- * listener removed, so the kernel delivers SIGALRM at its default action.
+ *
+ * A user's alarm with no SIGALRM handler must end the process on time even when
+ * JavaScript is stuck and the chain cannot run. The backend arms *lethally* for that:
+ * - the alarm is the earliest deadline: ITIMER_REAL is set for it and the chain's
+ *   listener is removed, so the kernel delivers SIGALRM at its default action;
+ * - an earlier chain deadline comes first: ITIMER_REAL is set for that deadline with an
+ *   interval reaching the alarm's, and libuv's SIGALRM handler is re-installed with
+ *   SA_RESETHAND. The first expiry wakes the chain and resets SIGALRM to its default; if
+ *   the chain runs, it re-arms (and re-installs the handler); if it cannot, the interval's
+ *   expiry ends the process at the alarm's deadline.
  * @module
  */
-import { checked, host } from '../host/index.js';
-import { ITIMER_REAL } from '../posix/index.js';
+import { checked, host, layoutsFor } from '../host/index.js';
+import { ITIMER_REAL, SA_FLAGS } from '../posix/index.js';
+import { claimSignal, releaseSignal } from '../posix/signals.js';
 import { structBuffer, writeItimerval } from '../posix/structs.js';
 import type { AlarmBackend } from './types.js';
+
+const SIGALRM = 14;
 
 /** The unix backend, with its lethal arming. */
 export interface UnixBackend extends AlarmBackend {
   /** Always SIGALRM. */
   readonly signal: 'SIGALRM';
   /**
-   * Arms ITIMER_REAL for `deltaNs` with SIGALRM at its default action: unless re-armed by
-   * `rearm` first, the process ends by SIGALRM then, whatever JavaScript is doing.
+   * Arms for the chain's head `deltaNs` from now, and so that SIGALRM at its default action
+   * ends the process `lethalDeltaNs` from now unless the chain re-arms first.
    */
-  armLethal(deltaNs: number): void;
+  rearmLethal(deltaNs: number, lethalDeltaNs: number): void;
 }
 
 /** Creates the unix backend. */
 export function unixBackend(): UnixBackend {
   let listener: (() => void) | undefined;
   let listening = false;
+  /** libuv's sigaction for SIGALRM as it installed it, while we have changed it. */
+  let libuvAction: Buffer | undefined;
   const value = structBuffer('itimerval');
-  const arm = (deltaNs: number) => {
-    // Round up to the microsecond: never early.
-    const usec = Math.ceil(deltaNs / 1000);
-    writeItimerval(value, { value: { sec: Math.floor(usec / 1e6), usec: usec % 1e6 } }, 'value');
+  const usecOf = (ns: number) => Math.ceil(ns / 1000); // round up: never early
+  const arm = (deltaNs: number, intervalNs = 0) => {
+    const usec = usecOf(deltaNs);
+    const intervalUsec = usecOf(intervalNs);
+    writeItimerval(
+      value,
+      { value: { sec: Math.floor(usec / 1e6), usec: usec % 1e6 }, interval: { sec: Math.floor(intervalUsec / 1e6), usec: intervalUsec % 1e6 } },
+      'value',
+    );
     checked(host().setitimer(ITIMER_REAL, value, null), 'setitimer');
+  };
+  const restoreLibuvAction = () => {
+    if (!libuvAction) return;
+    checked(host().sigaction(SIGALRM, libuvAction, null), 'sigaction');
+    libuvAction = undefined;
   };
   const listen = (on: boolean) => {
     if (on === listening || !listener) return;
     if (on) process.on('SIGALRM', listener);
-    else process.removeListener('SIGALRM', listener);
+    else {
+      libuvAction = undefined; // libuv restores SIG_DFL itself when its last listener goes
+      process.removeListener('SIGALRM', listener);
+    }
     listening = on;
   };
   return {
@@ -47,24 +72,43 @@ export function unixBackend(): UnixBackend {
     signal: 'SIGALRM',
     start(onAlarm) {
       listener = onAlarm;
+      claimSignal('SIGALRM', onAlarm);
       listen(true);
     },
     stop() {
       arm(0);
+      restoreLibuvAction();
       listen(false);
+      if (listener) releaseSignal('SIGALRM', listener);
       listener = undefined;
     },
     rearm(_targetNs, deltaNs) {
-      listen(true); // before arming: the expiry must find the listener
+      listen(true); // before arming: the expiry must find the handler
+      restoreLibuvAction();
       arm(deltaNs);
     },
-    armLethal(deltaNs) {
-      arm(Math.max(deltaNs, 1)); // after this returns, an earlier SIGALRM has been delivered
-      listen(false);
+    rearmLethal(deltaNs, lethalDeltaNs) {
+      if (lethalDeltaNs <= deltaNs) {
+        arm(Math.max(lethalDeltaNs, 1)); // once this returns, any earlier SIGALRM has been handled
+        listen(false);
+        return;
+      }
+      listen(true);
+      if (!libuvAction) {
+        const current = structBuffer('sigaction');
+        checked(host().sigaction(SIGALRM, null, current), 'sigaction');
+        libuvAction = current;
+      }
+      const oneShot = Buffer.from(libuvAction);
+      const flagsAt = layoutsFor().sigaction.fields.sa_flags.offset;
+      oneShot.writeUInt32LE((oneShot.readUInt32LE(flagsAt) | SA_FLAGS.SA_RESETHAND) >>> 0, flagsAt);
+      checked(host().sigaction(SIGALRM, oneShot, null), 'sigaction');
+      arm(deltaNs, lethalDeltaNs - deltaNs);
     },
     disarm() {
       arm(0);
       listen(true);
+      restoreLibuvAction();
     },
   };
 }

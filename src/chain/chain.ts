@@ -76,8 +76,6 @@ export class Waiter implements HeapEntry {
   ref = true;
   /** Called when due, with the clock reading of the pass that runs it. */
   callback: (nowNs: number) => void;
-  /** When set, a lethal alarm: see {@link TimerChain.lethal}. */
-  lethal = false;
 
   /** A waiter that will call `callback` when due; not armed. */
   constructor(callback: (nowNs: number) => void) {
@@ -125,8 +123,12 @@ export class TimerChain {
   rearmFloorNs: number;
   /** Counters, reset with `resetStats`. */
   readonly stats: ChainStats = { rearms: 0, passes: 0, pokes: 0, fired: 0 };
-  /** When set, decides whether a lethal head may be armed lethally (no user SIGALRM handler). */
-  lethal: ((waiter: Waiter) => boolean) | undefined;
+  /**
+   * When set, the deadline (chain time base) at which SIGALRM at its default action must end
+   * the process even if the chain cannot run — a user's alarm with no handler, on the
+   * `unix` backend — or undefined when there is none.
+   */
+  lethalDeadline: (() => number | undefined) | undefined;
 
   /** A chain with no backend; call {@link TimerChain.start}. */
   constructor(options: ChainOptions = {}) {
@@ -217,6 +219,11 @@ export class TimerChain {
     return removed;
   }
 
+  /** Re-arms the host for the current head (after something the chain cannot see changed, e.g. the lethal policy's inputs). */
+  refreshHost(): void {
+    if (!this.#inPass) this.#rearmHost();
+  }
+
   /** Changes whether an armed or unarmed waiter keeps the process alive. */
   setRef(waiter: Waiter, ref: boolean): void {
     if (waiter.ref === ref) return;
@@ -295,11 +302,9 @@ export class TimerChain {
     const nowNs = this.now();
     const deltaNs = Math.max(head.deadlineNs - nowNs, this.rearmFloorNs, 0);
     this.#hostArmed = true;
-    if (head.lethal && backend.name === 'unix' && this.lethal?.(head)) {
-      (backend as UnixBackend).armLethal(Math.max(head.deadlineNs - nowNs, 0));
-    } else {
-      backend.rearm(nowNs + deltaNs, deltaNs);
-    }
+    const lethalAt = backend.name === 'unix' ? this.lethalDeadline?.() : undefined;
+    if (lethalAt !== undefined) (backend as UnixBackend).rearmLethal(deltaNs, Math.max(lethalAt - nowNs, 0));
+    else backend.rearm(nowNs + deltaNs, deltaNs);
   }
 
   #changeRef(delta: number): void {

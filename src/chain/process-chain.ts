@@ -21,7 +21,9 @@ export interface ConfigureReport extends AlarmConfig {
 
 let configured: BackendName[] | undefined;
 let chain: TimerChain | undefined;
-const switchHooks: ((from: BackendName | undefined, to: BackendName) => void)[] = [];
+/** A hook run before the chain moves from one backend to another. */
+export type BackendSwitchHook = (chain: TimerChain, from: BackendName | undefined, to: BackendName) => void;
+const switchHooks: BackendSwitchHook[] = [];
 
 /** The enabled backends in order of precedence (configured, `ITIMER_CLOCK`, or default). */
 export function availableAlarms(): BackendName[] {
@@ -38,7 +40,7 @@ export function activeAlarm(): BackendName | undefined {
 }
 
 /** @internal Registers a hook run before the chain moves to another backend (e.g. to hand over ITIMER_REAL). */
-export function onBackendSwitch(hook: (from: BackendName | undefined, to: BackendName) => void): void {
+export function onBackendSwitch(hook: BackendSwitchHook): void {
   switchHooks.push(hook);
 }
 
@@ -48,7 +50,7 @@ function startFirst(target: TimerChain, order: readonly BackendName[]): void {
   for (const name of order) {
     const backend = BACKENDS.find((b) => b.name === name)!.create();
     try {
-      for (const hook of switchHooks) hook(target.backendName, name);
+      for (const hook of switchHooks) hook(target, target.backendName, name);
       target.start(backend);
       return;
     } catch (error) {

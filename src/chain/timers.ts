@@ -18,7 +18,19 @@ import { getChain } from './process-chain.js';
  * A duration: a number of milliseconds (fractions allowed, as precise as a double), a
  * bigint of nanoseconds, or an object of units that are added up.
  */
-export type Delay = number | bigint | { readonly ns?: number; readonly us?: number; readonly ms?: number; readonly s?: number };
+export type Delay = number | bigint | DelayUnits;
+
+/** A duration as a sum of units; every field is optional and may be fractional. */
+export interface DelayUnits {
+  /** Nanoseconds. */
+  readonly ns?: number;
+  /** Microseconds. */
+  readonly us?: number;
+  /** Milliseconds. */
+  readonly ms?: number;
+  /** Seconds. */
+  readonly s?: number;
+}
 
 /** Options of {@link setTimer}. */
 export interface TimerOptions {

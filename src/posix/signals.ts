@@ -59,6 +59,74 @@ export function signalName(signal: number): NodeJS.Signals | undefined {
 /** Handlers installed through {@link sigaction}, by signal number. */
 const handlers = new Map<number, SignalHandler>();
 
+/**
+ * Signals itimer itself listens to (the timer chain's SIGALRM on the 'unix' backend), with
+ * its listeners. While a signal is claimed, the user's disposition is emulated: a handler
+ * installed with {@link sigaction} is kept here rather than on `process`, and the claimer
+ * delivers to it only the signals that are the user's (see chain/itimer-real).
+ */
+const claims = new Map<string, Set<Function>>();
+/** Called after sigaction changes the user's handler of a claimed signal. */
+const claimWatchers = new Map<string, () => void>();
+
+/** @internal Calls `watcher` whenever sigaction changes the user's handler of `signal` while it is claimed. */
+export function watchClaimedHandler(signal: NodeJS.Signals, watcher: () => void): void {
+  claimWatchers.set(signal, watcher);
+}
+
+function claimed(signal: string): boolean {
+  return (claims.get(signal)?.size ?? 0) > 0;
+}
+
+/**
+ * @internal Marks `listener` (added with `process.on` by itimer) as itimer's own use of
+ * `signal`; a sigaction handler for it moves off `process` until the claim is released.
+ */
+export function claimSignal(signal: NodeJS.Signals, listener: Function): void {
+  let set = claims.get(signal);
+  if (!set) claims.set(signal, (set = new Set()));
+  set.add(listener);
+  const handler = handlers.get(SIGNAL_NUMBERS[signal]!);
+  if (handler) process.removeListener(signal, handler);
+}
+
+/** @internal Undoes {@link claimSignal}; a sigaction handler goes back onto `process`. */
+export function releaseSignal(signal: NodeJS.Signals, listener: Function): void {
+  claims.get(signal)?.delete(listener);
+  const handler = handlers.get(SIGNAL_NUMBERS[signal]!);
+  if (handler && !claimed(signal) && !process.listeners(signal).includes(handler)) process.on(signal, handler);
+}
+
+/** @internal Whether `listener` is itimer's own listener of `signal`. */
+export function isLibraryListener(signal: string, listener: unknown): boolean {
+  return claims.get(signal)?.has(listener as Function) ?? false;
+}
+
+/**
+ * The user's handlers of `signal`: its `process.on` listeners that are not itimer's own,
+ * plus, while the signal is claimed, the handler installed with {@link sigaction}.
+ */
+export function userListeners(signal: NodeJS.Signals): Function[] {
+  const own = claims.get(signal);
+  const listeners = process.listeners(signal).filter((l) => !own?.has(l));
+  const handler = handlers.get(SIGNAL_NUMBERS[signal]!);
+  if (handler && claimed(signal)) listeners.push(handler);
+  return listeners;
+}
+
+/**
+ * @internal Ends the process by `signal` at its default action, now: the disposition is set
+ * to SIG_DFL under libuv's feet (the process does not survive to notice) and the signal is
+ * raised on this thread, so it is delivered before raise(3) returns.
+ */
+export function dieBySignal(signal: NodeJS.Signals): never {
+  const number = signalNumber(signal);
+  const calls = host();
+  checked(calls.sigaction(number, structBuffer('sigaction'), null), 'sigaction');
+  checked(calls.raise(number), 'raise');
+  throw new Error(`${signal} at its default action did not end the process`);
+}
+
 const SIG_DFL = 0;
 const SIG_IGN = 1;
 
@@ -74,6 +142,9 @@ function readDisposition(buffer: Buffer, signal: number): SignalDisposition {
       .map(([flagName]) => flagName),
   };
   const handler = handlers.get(signal);
+  const name = signalName(signal);
+  // While itimer claims the signal, report the disposition it emulates for the user.
+  if (name && claimed(name)) result.disposition = handler ? 'handled' : 'default';
   if (handler && result.disposition === 'handled') result.handler = handler;
   return result;
 }
@@ -114,17 +185,27 @@ export function sigaction(signal: SignalInput, action?: 'SIG_DFL' | 'SIG_IGN' | 
     }
   } else {
     const ours = handlers.get(number);
-    const foreign = process.listenerCount(name) - (ours && process.listeners(name).includes(ours) ? 1 : 0);
+    const foreign = userListeners(name).filter((l) => l !== ours).length;
     if (typeof action !== 'function' && foreign > 0) {
       const error = new Error(
         `${name} has ${foreign} listener(s) added with process.on(); remove them before setting ${action}`,
       );
       throw Object.assign(error, { code: 'ERR_ITIMER_SIGNAL_LISTENERS' });
     }
+    const inUse = claimed(name);
+    if (action === 'SIG_IGN' && inUse) {
+      const error = new Error(`${name} is in use by itimer's timer chain (the 'unix' backend); it cannot be ignored while that runs`);
+      throw Object.assign(error, { code: 'ERR_ITIMER_SIGNAL_IN_USE' });
+    }
     if (ours) process.removeListener(name, ours);
     handlers.delete(number);
+    if (typeof action === 'function') handlers.set(number, action);
+    if (inUse) {
+      // itimer keeps its own listener and emulates the user's disposition (see claimSignal).
+      claimWatchers.get(name)?.();
+      return previous;
+    }
     if (typeof action === 'function') {
-      handlers.set(number, action);
       process.on(name, action);
       return previous;
     }

@@ -1,0 +1,29 @@
+/**
+ * The userspace timer chain and the public timers on it.
+ * @module
+ */
+export { MIN_TIMER_REARM_NS, TimerChain, Waiter, type ChainOptions, type ChainStats } from './chain.js';
+export { TimerHeap, type HeapEntry } from './heap.js';
+export {
+  activeAlarm,
+  availableAlarms,
+  configureAlarms,
+  getChain,
+  setRearmFloor,
+  type ConfigureReport,
+} from './process-chain.js';
+export { alarm, chainOwnsItimerReal, getitimer, setitimer, ualarm } from './itimer-real.js';
+export {
+  alarmSignal,
+  chainNow,
+  clearTimer,
+  delayToNs,
+  setTimer,
+  sleep,
+  Timer,
+  type Delay,
+  type DelayUnits,
+  type TimerCallback,
+  type TimerOptions,
+} from './timers.js';
+export { virtualTime } from './virtual-time.js';

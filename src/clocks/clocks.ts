@@ -1,0 +1,396 @@
+/**
+ * QEMU's clocks on the timer chain: `realtime` (CLOCK_MONOTONIC), `host` (CLOCK_REALTIME,
+ * with reset notifiers when wall time jumps) and `virtual` (runs only while enabled, or is
+ * driven by hand), each with its own timers in a scale (ns, µs, ms).
+ *
+ * Each clock keeps its timers in a heap and puts one waiter on the chain for its earliest
+ * timer, mapped to the monotonic time base; so the one host alarm is armed for the soonest
+ * deadline across all enabled clocks. A disabled clock's waiter is off the chain. When a
+ * clock's waiter fires, every timer of that clock due at the clock's current time is
+ * removed, then their callbacks run (QEMU `qemu_run_timers`: removed before the callback,
+ * which may modify any timer); one re-armed into the past runs in the next round.
+ *
+ * Invariant: a clock's waiter is armed exactly when the clock is enabled, not driven by
+ * hand, and has timers; its deadline is the head timer's expiry mapped to now.
+ * @module
+ */
+import { getChain } from '../chain/process-chain.js';
+import { Waiter } from '../chain/chain.js';
+import type { TimerChain } from '../chain/chain.js';
+import type { HeapEntry } from '../chain/heap.js';
+import { TimerHeap } from '../chain/heap.js';
+import { checked, host, watchReadable } from '../host/index.js';
+import type { PollWatcher } from '../host/index.js';
+import { CLOCK_REALTIME, clockGettime, TIMER_ABSTIME } from '../posix/index.js';
+import { structBuffer, writeItimerspec } from '../posix/structs.js';
+import { invalidArgType, invalidArgValue, outOfRange } from '../posix/validate.js';
+import { monotonicNowNs } from '../backends/index.js';
+
+/** Timer scale: nanoseconds. */
+export const SCALE_NS = 1;
+/** Timer scale: microseconds. */
+export const SCALE_US = 1000;
+/** Timer scale: milliseconds. */
+export const SCALE_MS = 1_000_000;
+
+/** The kinds of QEMU clock. */
+export type ClockType = 'realtime' | 'host' | 'virtual';
+
+/** Called with the new clock value (ns) when a host clock jumps. */
+export type ResetNotifier = (nowNs: number) => void;
+
+/**
+ * A QEMU clock. Read it with {@link QemuClock.ns}; arm timers on it with {@link ClockTimer}.
+ */
+export class QemuClock {
+  /** Which clock this is. */
+  readonly type: ClockType;
+  #enabled = true;
+  readonly #heap = new TimerHeap<ClockTimer>();
+  readonly #waiter: Waiter;
+  // virtual clock state: time accumulated while enabled, and where it last resumed.
+  #virtualBaseNs = 0;
+  #resumedAtNs: number | undefined = 0;
+  #byHand = false;
+  // host clock state
+  #lastNs = Number.NEGATIVE_INFINITY;
+  readonly #notifiers = new Set<ResetNotifier>();
+  #cancelWatch: { fd: number; watcher: PollWatcher } | undefined;
+
+  /** @internal Use the exported clocks. */
+  constructor(type: ClockType) {
+    this.type = type;
+    this.#waiter = new Waiter(() => this.#runTimers());
+    this.#waiter.ref = false; // timers decide: see ClockTimer ref accounting below
+    if (type === 'virtual') this.#resumedAtNs = monotonicNowNs();
+  }
+
+  /** The current time of the clock in ns (QEMU `qemu_get_clock_ns`). */
+  get ns(): number {
+    switch (this.type) {
+      case 'realtime':
+        return monotonicNowNs();
+      case 'host': {
+        const now = clockGettime(CLOCK_REALTIME);
+        const ns = now.sec * 1e9 + now.nsec;
+        const last = this.#lastNs;
+        this.#lastNs = ns;
+        if (ns < last) this.#notifyReset(ns);
+        return ns;
+      }
+      case 'virtual':
+        return this.#resumedAtNs === undefined || this.#byHand ? this.#virtualBaseNs : this.#virtualBaseNs + monotonicNowNs() - this.#resumedAtNs;
+    }
+  }
+
+  /** Whether the clock runs (QEMU `qemu_clock_enable`). A disabled virtual clock stands still. */
+  get enabled(): boolean {
+    return this.#enabled;
+  }
+
+  /** Enables or disables the clock; timers of a disabled clock do not run. */
+  enable(enabled: boolean): void {
+    if (enabled === this.#enabled) return;
+    if (this.type === 'virtual' && !this.#byHand) {
+      if (enabled) this.#resumedAtNs = monotonicNowNs();
+      else {
+        this.#virtualBaseNs = this.ns;
+        this.#resumedAtNs = undefined;
+      }
+    }
+    this.#enabled = enabled;
+    this.#schedule();
+  }
+
+  /** True when the clock has pending timers (QEMU `qemu_clock_has_timers`). */
+  hasTimers(): boolean {
+    return this.#heap.size > 0;
+  }
+
+  /** True when the earliest timer is due (QEMU `qemu_clock_expired`). */
+  expired(): boolean {
+    const head = this.#heap.peek();
+    return head !== undefined && head.deadlineNs < this.ns;
+  }
+
+  /** Nanoseconds to the earliest timer, 0 if due, 2^31-1 if none (QEMU `qemu_clock_deadline`). */
+  deadline(): number {
+    const head = this.#heap.peek();
+    return head ? Math.max(head.deadlineNs - this.ns, 0) : 2 ** 31 - 1;
+  }
+
+  // ---- host clock reset notifiers ----
+
+  /** Registers a notifier called when the host clock jumps (backwards on read, or any set of the wall clock). */
+  onReset(notifier: ResetNotifier): void {
+    if (typeof notifier !== 'function') throw invalidArgType('notifier', 'of type function', notifier);
+    if (this.type !== 'host') throw invalidArgValue('clock', this.type, 'has no reset notifiers (only the host clock does)');
+    this.#notifiers.add(notifier);
+    this.#watchClockSet();
+  }
+
+  /** Unregisters a reset notifier. */
+  offReset(notifier: ResetNotifier): void {
+    this.#notifiers.delete(notifier);
+    if (this.#notifiers.size === 0 && this.#cancelWatch) {
+      this.#cancelWatch.watcher.close();
+      host().close(this.#cancelWatch.fd);
+      this.#cancelWatch = undefined;
+    }
+  }
+
+  /**
+   * A CLOCK_REALTIME timerfd armed far in the future with TFD_TIMER_CANCEL_ON_SET: reading
+   * it fails with ECANCELED whenever the wall clock is set, forwards or backwards.
+   */
+  #watchClockSet(): void {
+    if (this.#cancelWatch) return;
+    const TFD_NONBLOCK = 0o4000;
+    const TFD_CLOEXEC = 0o2000000;
+    const TFD_TIMER_CANCEL_ON_SET = 2;
+    const fd = checked(host().timerfd_create(CLOCK_REALTIME, TFD_NONBLOCK | TFD_CLOEXEC), 'timerfd_create');
+    const spec = structBuffer('itimerspec');
+    const arm = () => {
+      writeItimerspec(spec, { value: { sec: 2 ** 40 } }, 'spec');
+      checked(host().timerfd_settime(fd, TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET, spec, null), 'timerfd_settime');
+    };
+    arm();
+    const scratch = Buffer.alloc(8);
+    const watcher = watchReadable(fd, () => {
+      host().read(fd, scratch, 8); // ECANCELED: the clock was set
+      arm();
+      const now = clockGettime(CLOCK_REALTIME);
+      this.#lastNs = now.sec * 1e9 + now.nsec;
+      this.#notifyReset(this.#lastNs);
+    });
+    this.#cancelWatch = { fd, watcher };
+  }
+
+  #notifyReset(nowNs: number): void {
+    this.#schedule(); // host timers map to new monotonic deadlines
+    for (const notifier of this.#notifiers) notifier(nowNs);
+  }
+
+  // ---- driving the virtual clock by hand ----
+
+  /**
+   * Stops (or resumes) the virtual clock following real time: driven by hand, it moves only
+   * with {@link QemuClock.tick}, {@link QemuClock.next} and {@link QemuClock.runAll}.
+   */
+  driveByHand(byHand = true): void {
+    if (this.type !== 'virtual') throw invalidArgValue('clock', this.type, 'cannot be driven by hand (only the virtual clock can)');
+    if (byHand === this.#byHand) return;
+    if (byHand) {
+      this.#virtualBaseNs = this.ns;
+      this.#byHand = true;
+    } else {
+      this.#byHand = false;
+      this.#resumedAtNs = this.#enabled ? monotonicNowNs() : undefined;
+    }
+    this.#schedule();
+  }
+
+  #handDriven(operation: string): void {
+    if (!this.#byHand) {
+      const error = new Error(`${operation}() needs the virtual clock driven by hand: call driveByHand() first`);
+      throw Object.assign(error, { code: 'ERR_ITIMER_NOT_VIRTUAL' });
+    }
+  }
+
+  /**
+   * Advances the hand-driven virtual clock by `deltaNs`, running each timer that falls due,
+   * at its own expiry time. Nothing runs while the clock is disabled, but time still moves.
+   * @returns the number of timers run.
+   */
+  tick(deltaNs: number, loopLimit = 1000): number {
+    this.#handDriven('tick');
+    if (!Number.isSafeInteger(deltaNs) || deltaNs < 0) throw outOfRange('deltaNs', 'a non-negative integer', deltaNs);
+    const target = this.#virtualBaseNs + deltaNs;
+    let ran = 0;
+    for (let head = this.#heap.peek(); this.#enabled && head && head.deadlineNs <= target; head = this.#heap.peek()) {
+      this.#virtualBaseNs = Math.max(this.#virtualBaseNs, head.deadlineNs);
+      ran += this.#runTimers();
+      if (ran > loopLimit) throw loopError(loopLimit);
+    }
+    this.#virtualBaseNs = target;
+    return ran;
+  }
+
+  /** Advances the hand-driven clock to its earliest timer and runs what is due then. */
+  next(): boolean {
+    this.#handDriven('next');
+    const head = this.#heap.peek();
+    if (!head || !this.#enabled) return false;
+    this.#virtualBaseNs = Math.max(this.#virtualBaseNs, head.deadlineNs);
+    this.#runTimers();
+    return true;
+  }
+
+  /**
+   * Runs the hand-driven clock until it has no timers.
+   * @returns the number of rounds (expiry times) run.
+   */
+  runAll(loopLimit = 1000): number {
+    this.#handDriven('runAll');
+    let rounds = 0;
+    while (this.next()) if (++rounds > loopLimit) throw loopError(loopLimit);
+    return rounds;
+  }
+
+  // ---- timers ----
+
+  /** @internal */
+  _insert(timer: ClockTimer): void {
+    this.#heap.push(timer);
+    if (this.#heap.peek() === timer) this.#schedule();
+  }
+
+  /** @internal */
+  _remove(timer: ClockTimer): void {
+    const wasHead = this.#heap.peek() === timer;
+    this.#heap.remove(timer);
+    if (wasHead) this.#schedule();
+  }
+
+  #runTimers(): number {
+    if (!this.#enabled) return 0;
+    const now = this.ns;
+    const due: ClockTimer[] = [];
+    for (let head = this.#heap.peek(); head && head.deadlineNs <= now; head = this.#heap.peek()) {
+      this.#heap.remove(head);
+      due.push(head);
+    }
+    const errors: unknown[] = [];
+    for (const timer of due) {
+      try {
+        timer._callback();
+      } catch (error) {
+        errors.push(error);
+      }
+    }
+    for (const error of errors) {
+      process.nextTick(() => {
+        throw error;
+      });
+    }
+    this.#schedule();
+    return due.length;
+  }
+
+  /** Puts this clock's waiter on the chain for its head, or takes it off. */
+  #schedule(): void {
+    const chain: TimerChain = getChain();
+    const head = this.#heap.peek();
+    if (!head || !this.#enabled || this.#byHand) {
+      chain.cancel(this.#waiter);
+      return;
+    }
+    const deadline = chain.now() + Math.max(head.deadlineNs - this.ns, 0);
+    chain.setRef(this.#waiter, this.#heap.items.some((t) => t.hasRef()));
+    chain.rearmAbsolute(this.#waiter, deadline);
+  }
+
+  /** @internal Re-evaluates whether the clock's waiter keeps the process alive. */
+  _refChanged(): void {
+    if (this.#waiter.armed) getChain().setRef(this.#waiter, this.#heap.items.some((t) => t.hasRef()));
+  }
+}
+
+function loopError(loopLimit: number): Error {
+  const error = new Error(`Aborting after ${loopLimit} timers, assuming an infinite loop: a timer keeps re-arming itself`);
+  return Object.assign(error, { code: 'ERR_ITIMER_LOOP_LIMIT' });
+}
+
+/** `CLOCK_MONOTONIC`: QEMU's `rt_clock`. */
+export const realtimeClock = new QemuClock('realtime');
+/** `CLOCK_REALTIME`, wall time: QEMU's `host_clock`. */
+export const hostClock = new QemuClock('host');
+/** Time that runs only while enabled (or moves by hand): QEMU's `vm_clock`. */
+export const virtualClock = new QemuClock('virtual');
+
+/**
+ * A timer on a QEMU clock, in a scale of ns, µs or ms (QEMU `qemu_new_timer`).
+ * Invariant: pending exactly while in its clock's heap.
+ */
+export class ClockTimer implements HeapEntry {
+  /** @internal Expiry in ns on the clock. */
+  deadlineNs = 0;
+  /** @internal */
+  seq = 0;
+  /** @internal */
+  heapIndex = -1;
+  /** The clock. */
+  readonly clock: QemuClock;
+  /** Units of `modify` / `expireTime` in ns: {@link SCALE_NS}, {@link SCALE_US} or {@link SCALE_MS}. */
+  readonly scale: number;
+  readonly #callback: () => void;
+  #ref = true;
+
+  /** A timer on `clock` calling `callback` at expiry; not pending. */
+  constructor(clock: QemuClock, scale: number, callback: () => void) {
+    if (!(clock instanceof QemuClock)) throw invalidArgType('clock', 'a QemuClock', clock);
+    if (scale !== SCALE_NS && scale !== SCALE_US && scale !== SCALE_MS) throw invalidArgValue('scale', scale, 'must be SCALE_NS, SCALE_US or SCALE_MS');
+    if (typeof callback !== 'function') throw invalidArgType('callback', 'of type function', callback);
+    this.clock = clock;
+    this.scale = scale;
+    this.#callback = callback;
+  }
+
+  /** @internal */
+  _callback(): void {
+    this.#callback();
+  }
+
+  /** (Re)arms the timer to expire at `expireTime` in its scale, on its clock (QEMU `qemu_mod_timer`). */
+  modify(expireTime: number): void {
+    const ns = expireTime * this.scale;
+    if (!Number.isFinite(ns)) throw outOfRange('expireTime', 'a finite time', expireTime);
+    this.modifyNs(Math.round(ns));
+  }
+
+  /** (Re)arms the timer at `expireNs` on its clock (QEMU `qemu_mod_timer_ns`). */
+  modifyNs(expireNs: number): void {
+    if (this.pending()) this.clock._remove(this);
+    this.deadlineNs = expireNs;
+    this.clock._insert(this);
+  }
+
+  /** Stops the timer; it stays usable (QEMU `qemu_del_timer`). */
+  delete(): void {
+    if (this.pending()) this.clock._remove(this);
+  }
+
+  /** True while armed (QEMU `qemu_timer_pending`). */
+  pending(): boolean {
+    return this.heapIndex >= 0;
+  }
+
+  /** True when pending and due at `currentTime` (in the timer's scale) (QEMU `qemu_timer_expired`). */
+  expired(currentTime: number): boolean {
+    return this.pending() && this.deadlineNs <= currentTime * this.scale;
+  }
+
+  /** The expiry in ns, or -1 when not pending (QEMU `qemu_timer_expire_time_ns`). */
+  expireTime(): number {
+    return this.pending() ? this.deadlineNs : -1;
+  }
+
+  /** Keeps the process alive while pending (default). */
+  ref(): this {
+    this.#ref = true;
+    this.clock._refChanged();
+    return this;
+  }
+
+  /** Lets the process exit while this timer is pending. */
+  unref(): this {
+    this.#ref = false;
+    this.clock._refChanged();
+    return this;
+  }
+
+  /** Whether the timer keeps the process alive while pending. */
+  hasRef(): boolean {
+    return this.#ref;
+  }
+}
