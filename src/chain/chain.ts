@@ -221,7 +221,7 @@ export class TimerChain {
 
   /** Re-arms the host for the current head (after something the chain cannot see changed, e.g. the lethal policy's inputs). */
   refreshHost(): void {
-    if (!this.#inPass) this.#rearmHost();
+    this.#rearmHost();
   }
 
   /** Changes whether an armed or unarmed waiter keeps the process alive. */
@@ -293,12 +293,15 @@ export class TimerChain {
     const backend = this.#backend;
     if (!backend || backend.name === 'virtual') return;
     const head = this.#heap.peek();
-    this.stats.rearms++;
     if (!head) {
-      if (this.#hostArmed) backend.disarm();
+      if (this.#hostArmed) {
+        this.stats.rearms++;
+        backend.disarm();
+      }
       this.#hostArmed = false;
       return;
     }
+    this.stats.rearms++;
     const nowNs = this.now();
     const deltaNs = Math.max(head.deadlineNs - nowNs, this.rearmFloorNs, 0);
     this.#hostArmed = true;

@@ -1,0 +1,63 @@
+/**
+ * QEMU configure_alarms semantics of the backend config string.
+ */
+import test from 'ava';
+import { spawnSync } from 'node:child_process';
+import { defaultOrder, describeBackends, parseAlarmConfig } from '../../src/backends/index.js';
+
+test('the default order, decided by measurement (docs/performance.md); virtual only when named', (t) => {
+  t.deepEqual(defaultOrder(), ['timerfd', 'dynticks', 'unix', 'libuv']);
+});
+
+test('named backends are placed first in the order given; the rest are disabled', (t) => {
+  t.deepEqual(parseAlarmConfig('unix,timerfd').order, ['unix', 'timerfd']);
+  t.deepEqual(parseAlarmConfig('virtual').order, ['virtual']);
+});
+
+test('an unknown name is reported and skipped; a repeated name is ignored', (t) => {
+  const config = parseAlarmConfig('hpet,dynticks,unix,dynticks, rtc');
+  t.deepEqual(config.order, ['dynticks', 'unix']);
+  t.deepEqual(config.unknown, ['hpet', 'rtc']);
+  t.deepEqual(config.duplicates, ['dynticks']);
+  t.false(config.help);
+});
+
+test('help lists the current order of precedence without changing it', (t) => {
+  const config = parseAlarmConfig('help', ['libuv', 'unix']);
+  t.true(config.help);
+  t.deepEqual(config.order, ['libuv', 'unix']);
+  t.is(describeBackends(['libuv', 'unix']), 'Available alarm timers, in order of precedence:\nlibuv\nunix');
+});
+
+test('a string with no valid name is an error that lists the backends', (t) => {
+  for (const spec of ['hpet', '', ',,']) {
+    const error = t.throws(() => parseAlarmConfig(spec), { code: 'ERR_ITIMER_NO_ALARM_BACKEND' });
+    t.regex(error.message, /Available alarm timers, in order of precedence:\ntimerfd\ndynticks\nunix\nlibuv\nvirtual$/);
+  }
+  t.throws(() => parseAlarmConfig(5 as never), { code: 'ERR_INVALID_ARG_TYPE' });
+});
+
+function child(code: string, env: Record<string, string>) {
+  const result = spawnSync(process.execPath, [...process.execArgv, '--input-type=module', '-e', `import * as itimer from './src/index.ts'; ${code}`], {
+    cwd: new URL('../..', import.meta.url),
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
+  return { stdout: result.stdout.trim(), stderr: result.stderr };
+}
+
+test('ITIMER_CLOCK chooses the backends; configureAlarms reports and moves a running chain', (t) => {
+  const r = child(
+    `itimer.chainNow(); console.log(itimer.activeAlarm(), itimer.availableAlarms().join(','));
+     const report = itimer.configureAlarms('rtc,libuv,libuv');
+     console.log(report.active, report.messages.join('; '));
+     console.log(itimer.configureAlarms('help').messages.join('|'));`,
+    { ITIMER_CLOCK: 'unix,timerfd' },
+  );
+  t.is(r.stdout, 'unix unix,timerfd\nlibuv Unknown clock rtc; Ignored duplicate clock libuv\nAvailable alarm timers, in order of precedence:|libuv', r.stderr);
+});
+
+test('a bad ITIMER_CLOCK is a clear error at first use', (t) => {
+  const r = child(`try { itimer.chainNow(); } catch (e) { console.log(e.code); }`, { ITIMER_CLOCK: 'hpet' });
+  t.is(r.stdout, 'ERR_ITIMER_NO_ALARM_BACKEND', r.stderr);
+});

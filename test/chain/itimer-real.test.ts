@@ -1,0 +1,132 @@
+/**
+ * ITIMER_REAL with the chain: served by the chain on the unix backend with the kernel's
+ * results, kernel-direct elsewhere; a due alarm with no handler kills on time on every
+ * backend, even while JavaScript is stuck. Every case runs in a child process.
+ */
+import test from 'ava';
+import { execFile } from 'node:child_process';
+
+/** Runs `code` (with `itimer` imported) in a child on `backend`; resolves with how it ended. */
+function child(code: string, backend: string, timeoutMs = 15_000) {
+  const started = performance.now();
+  const args = [...process.execArgv, '--input-type=module', '-e', `import * as itimer from './src/index.ts'; ${code}`];
+  return new Promise<{ status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; seconds: number; endedAtMs: number }>((resolve) => {
+    const proc = execFile(
+      process.execPath,
+      args,
+      { cwd: new URL('../..', import.meta.url), encoding: 'utf8', env: { ...process.env, ITIMER_CLOCK: backend }, timeout: timeoutMs },
+      (_error, stdout, stderr) =>
+        resolve({ status: proc.exitCode, signal: proc.signalCode, stdout: stdout.trim(), stderr, seconds: (performance.now() - started) / 1000, endedAtMs: Date.now() }),
+    );
+  });
+}
+
+const BACKENDS = ['timerfd', 'dynticks', 'unix', 'libuv'];
+
+/** Seconds from the alarm being armed (the child prints the wall time then) to the child's death. */
+function armedToDeath(r: { stdout: string; endedAtMs: number }): number {
+  return (r.endedAtMs - Number(r.stdout.split(' ').at(-1))) / 1000;
+}
+
+for (const backend of BACKENDS) {
+  // Serial: each child spins a CPU until it dies; run together they would skew the timing.
+  test.serial(`${backend}: alarm(1) with no handler kills by SIGALRM on time while JavaScript is stuck`, async (t) => {
+    const r = await child(`itimer.setTimer(() => {}, 5, { ref: false }); console.log(itimer.activeAlarm(), itimer.alarm(1), Date.now()); for (;;);`, backend);
+    t.is(r.signal, 'SIGALRM', r.stderr);
+    t.regex(r.stdout, new RegExp(`^${backend} 0 `));
+    t.true(armedToDeath(r) > 0.99 && armedToDeath(r) < 2.5, `${armedToDeath(r)} s`);
+  });
+
+  test.serial(`${backend}: the same with earlier chain timers still pending when JavaScript gets stuck`, async (t) => {
+    const r = await child(`itimer.setTimer(() => {}, 2); itimer.setTimer(() => {}, 300); itimer.alarm(1); console.log(Date.now()); for (;;);`, backend);
+    t.is(r.signal, 'SIGALRM', r.stderr);
+    t.true(armedToDeath(r) > 0.99 && armedToDeath(r) < 2.5, `${armedToDeath(r)} s`);
+  });
+}
+
+test('unix: a sigaction handler gets only the alarm expiries while the chain keeps running', async (t) => {
+  const r = await child(
+    `let alarms = 0, ticks = 0;
+     itimer.sigaction('SIGALRM', () => alarms++);
+     itimer.setitimer('real', { value: 0.03, interval: 0.03 });
+     const tick = itimer.setTimer(() => { if (++ticks === 50) { tick.cancel(); itimer.setitimer('real', {}); console.log(itimer.activeAlarm(), 'ticks', ticks, 'alarms', alarms >= 8 && alarms <= 20 ? 'about 16' : alarms); } }, 10, { interval: true });`,
+    'unix',
+  );
+  t.is(r.stdout, 'unix ticks 50 alarms about 16', r.stderr);
+  t.is(r.status, 0);
+});
+
+test('unix: a due alarm with a handler does not kill; removing the handler makes it lethal again', async (t) => {
+  const r = await child(
+    `itimer.setTimer(() => {}, 1, { ref: false });
+     itimer.sigaction('SIGALRM', () => console.log('handled'));
+     itimer.ualarm(100000);
+     itimer.setTimer(() => { itimer.sigaction('SIGALRM', 'SIG_DFL'); console.log('default', itimer.sigaction('SIGALRM').disposition); itimer.alarm(1); for (;;); }, 300);`,
+    'unix',
+  );
+  t.is(r.stdout, 'handled\ndefault default', r.stderr);
+  t.is(r.signal, 'SIGALRM');
+});
+
+test("unix: process.on('SIGALRM') is warned about (it also sees the chain's own wake-ups)", async (t) => {
+  const r = await child(`itimer.chainNow(); process.on('SIGALRM', () => {}); process.removeAllListeners('SIGALRM');`, 'unix');
+  t.regex(r.stderr, /ITIMER_SIGALRM_SHARED/);
+});
+
+/** The same ITIMER_REAL script; microsecond fields are cut to 10 ms so both runs compare. */
+const SCRIPT = `
+  const out = [];
+  const show = (v) => JSON.stringify({ value: [v.value.sec, Math.floor(v.value.usec / 1e4)], interval: [v.interval.sec, v.interval.usec] });
+  const attempt = (f) => { try { return JSON.stringify(f()); } catch (e) { return e.code + ' ' + e.syscall; } };
+  itimer.chainNow();
+  out.push(itimer.alarm(10), itimer.alarm(5), itimer.alarm(0));
+  out.push(show(itimer.setitimer('real', { value: { sec: 2, usec: 300000 }, interval: { sec: 1, usec: 250000 } })));
+  out.push(show(itimer.getitimer('real')));
+  out.push(itimer.alarm(0), show(itimer.getitimer('real')));
+  out.push(itimer.ualarm(500000, 100000), Math.round(itimer.ualarm(0) / 1e5));
+  out.push(attempt(() => itimer.setitimer('real', { value: { usec: 1000000 } })));
+  out.push(attempt(() => itimer.setitimer('real', { value: { sec: -1 } })));
+  out.push(attempt(() => itimer.setitimer('real', { value: { sec: 1 }, interval: { usec: -5 } })));
+  out.push(attempt(() => itimer.alarm(2 ** 32)), show(itimer.getitimer('real')));
+  itimer.sigaction('SIGALRM', () => {});
+  itimer.setitimer('real', { value: { sec: 0, usec: 20000 } });
+  await itimer.sleep(60);
+  out.push('expired ' + show(itimer.getitimer('real')));
+  console.log(out.join('\\n'));
+`;
+
+test("the chain's ITIMER_REAL (unix) gives the kernel's results, compared directly", async (t) => {
+  const kernel = await child(SCRIPT, 'timerfd');
+  const chain = await child(SCRIPT, 'unix');
+  t.is(kernel.status, 0, kernel.stderr);
+  t.is(chain.status, 0, `${chain.signal} ${chain.stdout} ${chain.stderr}`);
+  t.is(chain.stdout, kernel.stdout);
+  t.regex(kernel.stdout, /^0\n10\n5\n/);
+  t.regex(kernel.stdout, /\nexpired \{"value":\[0,0\],"interval":\[0,0\]\}$/);
+});
+
+test("moving onto unix adopts the kernel's ITIMER_REAL; moving off hands it back", async (t) => {
+  const r = await child(
+    `itimer.chainNow();
+     itimer.setitimer('real', { value: 5, interval: 2 });
+     itimer.configureAlarms('unix');
+     const onChain = itimer.getitimer('real');
+     itimer.configureAlarms('timerfd');
+     const back = itimer.getitimer('real');
+     console.log(onChain.value.sec, onChain.interval.sec, back.value.sec, back.interval.sec, itimer.alarm(0));`,
+    'timerfd',
+  );
+  t.is(r.stdout, '4 2 4 2 5', r.stderr);
+});
+
+test("ref accounting: ref'd timers keep the process alive, unref'd ones and a pending alarm do not", async (t) => {
+  const alive = await child(`itimer.setTimer(() => console.log('fired'), 50);`, 'timerfd');
+  t.is(alive.stdout, 'fired');
+  const unref = await child(`itimer.setTimer(() => console.log('fired'), 50, { ref: false }); itimer.alarm(5);`, 'timerfd');
+  t.is(unref.stdout, '');
+  t.is(unref.status, 0);
+  t.true(unref.seconds < 3);
+  const mixed = await child(`itimer.setTimer(() => console.log('unref fired'), 3000).unref(); itimer.setTimer(() => console.log('ref fired'), 20);`, 'unix');
+  t.is(mixed.stdout, 'ref fired');
+  t.true(mixed.seconds < 2.5);
+});
