@@ -14,7 +14,7 @@ export * from './posix/index.js';
 export * from './chain/index.js';
 // ITIMER_REAL goes through the chain while it owns it (the 'unix' backend): these explicit
 // exports shadow the kernel-only ones of posix/.
-export { alarm, getitimer, setitimer, ualarm } from './chain/index.js';
+export { alarm, getitimer, pause, setitimer, ualarm } from './chain/index.js';
 export * from './clocks/index.js';
 export { describeBackends, type AlarmBackend, type BackendName } from './backends/index.js';
 export { selectFfiDriver, ffiDriverName, isSyscallError, type SyscallError, type FfiDriverName } from './host/index.js';

@@ -12,7 +12,7 @@ export {
   setRearmFloor,
   type ConfigureReport,
 } from './process-chain.js';
-export { alarm, chainOwnsItimerReal, getitimer, setitimer, ualarm } from './itimer-real.js';
+export { alarm, chainOwnsItimerReal, getitimer, pause, setitimer, ualarm } from './itimer-real.js';
 export {
   alarmSignal,
   chainNow,

@@ -27,7 +27,7 @@ import { dieBySignal, isLibraryListener, userListeners, watchClaimedHandler } fr
 import { toTimeval } from '../posix/structs.js';
 import { C_LIMITS, validateInteger, validateObject } from '../posix/validate.js';
 import { Waiter } from './chain.js';
-import { activeAlarm, getChain, onBackendSwitch } from './process-chain.js';
+import { activeAlarm, chainStarted, getChain, onBackendSwitch } from './process-chain.js';
 
 let intervalNs = 0;
 const realTimer = new Waiter(expire);
@@ -107,6 +107,17 @@ export function ualarm(usecs: number, intervalUsecs = 0): number {
   validateInteger(intervalUsecs, 'intervalUsecs', 0, C_LIMITS.UINT_MAX);
   const old = setVirtual({ value: { usec: usecs }, interval: { usec: intervalUsecs } }).value;
   return old.sec * 1e6 + old.usec;
+}
+
+/**
+ * pause(2). When the chain runs on a backend that wakes it by a signal (`unix`, `dynticks`),
+ * that signal also ends the pause; the chain then runs its due timers before `pause`
+ * returns — so an alarm served by the chain has expired, and its sigaction handler has run,
+ * when `pause()` returns, as with the kernel's alarm and a C handler.
+ */
+export function pause(): void {
+  posix.pause();
+  if (chainStarted() && getChain().backend?.signal) getChain().runPass();
 }
 
 /**

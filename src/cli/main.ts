@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { FfiDriverName } from '../host/index.js';
 import { ffiDriverName, selectFfiDriver } from '../host/index.js';
+import { activeAlarm, configureAlarms, getChain } from '../chain/process-chain.js';
 import { CASES } from './conformance/cases/index.js';
 import { runCases } from './conformance/framework.js';
 import { formatTable, summary } from './conformance/report.js';
@@ -26,6 +27,9 @@ Options for conformance:
   --json              Print the reports as JSON instead of a table.
   --ffi DRIVER        FFI driver: koffi (default) or ffi-napi. Also ITIMER_FFI.
   --filter TEXT       Only the cases whose id contains TEXT.
+  --clock LIST        Run the ITIMER_REAL cases against the timer chain started on
+                      this backend list (e.g. unix: the chain's virtual ITIMER_REAL).
+                      Also ITIMER_CLOCK.
 
 General:
   -h, --help          Show this help.
@@ -38,7 +42,13 @@ class UsageError extends Error {}
 async function conformance(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { json: { type: 'boolean' }, ffi: { type: 'string' }, filter: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      json: { type: 'boolean' },
+      ffi: { type: 'string' },
+      filter: { type: 'string' },
+      clock: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
@@ -52,7 +62,17 @@ async function conformance(args: string[]): Promise<number> {
     }
     process.env['ITIMER_FFI'] = values.ffi; // for the child processes
   }
-  const cases = CASES.filter((c) => !values.filter || c.id.includes(values.filter));
+  const clock = values.clock ?? process.env['ITIMER_CLOCK'];
+  if (clock) {
+    try {
+      configureAlarms(clock);
+      getChain();
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+    process.env['ITIMER_CLOCK'] = clock; // the children start their chain on it too
+  }
+  const cases = CASES.filter((c) => (!values.filter || c.id.includes(values.filter)) && (!clock || c.itimerReal));
   if (cases.length === 0) throw new UsageError(`no case id contains '${values.filter}'`);
   const progress = process.stderr.isTTY && !values.json;
   const reports = await runCases(cases, 4, (report, done, total) => {
@@ -61,10 +81,12 @@ async function conformance(args: string[]): Promise<number> {
   if (progress) process.stderr.write('\r\x1b[K');
   const { passed, failed } = summary(reports);
   if (values.json) {
-    process.stdout.write(`${JSON.stringify({ driver: ffiDriverName(), arch: process.arch, node: process.version, passed, failed, reports }, null, 2)}\n`);
+    const report = { driver: ffiDriverName(), clock: activeAlarm() ?? null, arch: process.arch, node: process.version, passed, failed, reports };
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {
     process.stdout.write(`${formatTable(reports, Math.max(100, process.stdout.columns ?? 120))}\n`);
-    process.stdout.write(`FFI driver ${ffiDriverName()}, ${process.arch}, Node ${process.version}: ${passed} passed, ${failed} failed\n`);
+    const on = activeAlarm() ? `, chain on ${activeAlarm()}` : '';
+    process.stdout.write(`FFI driver ${ffiDriverName()}${on}, ${process.arch}, Node ${process.version}: ${passed} passed, ${failed} failed\n`);
   }
   return failed === 0 ? 0 : 1;
 }

@@ -7,12 +7,22 @@ import type { FfiDriverName } from '../../src/host/index.js';
 import { ffiDriverName, selectFfiDriver } from '../../src/host/index.js';
 import { CASES } from '../../src/cli/conformance/cases/index.js';
 import { runCase } from '../../src/cli/conformance/framework.js';
+import { configureAlarms, getChain } from '../../src/chain/process-chain.js';
 
 const MAX_CHILDREN = 3;
 
-export function registerConformance(driver: FfiDriverName): void {
+/**
+ * @param clock run the ITIMER_REAL cases against the chain started on this backend list
+ *   (as `itimer conformance --clock`), instead of every case against the kernel.
+ */
+export function registerConformance(driver: FfiDriverName, clock?: string): void {
   selectFfiDriver(driver);
   process.env['ITIMER_FFI'] = driver; // inherited by the case children
+  if (clock) {
+    process.env['ITIMER_CLOCK'] = clock;
+    configureAlarms(clock);
+    getChain();
+  } else delete process.env['ITIMER_CLOCK'];
 
   let running = 0;
   const waiting: (() => void)[] = [];
@@ -25,9 +35,9 @@ export function registerConformance(driver: FfiDriverName): void {
     waiting.shift()?.();
   };
 
-  for (const testCase of CASES) {
+  for (const testCase of CASES.filter((c) => !clock || c.itimerReal)) {
     const register = testCase.serial ? test.serial : test;
-    register(`${testCase.id} [${driver}]`, async (t) => {
+    register(`${testCase.id} [${driver}${clock ? `, chain on ${clock}` : ''}]`, async (t) => {
       await slot();
       try {
         const report = await runCase(testCase);

@@ -61,6 +61,12 @@ export interface ConformanceCase {
   readonly child?: (args: readonly string[]) => void | Promise<void>;
   /** True when `run` changes process-wide timer state in the current process: run such cases one at a time. */
   readonly serial?: boolean;
+  /**
+   * True when the case checks ITIMER_REAL (alarm, ualarm, setitimer/getitimer 'real', pause
+   * with alarms) only through the public functions, so it also holds the chain's virtual
+   * ITIMER_REAL to the kernel's behaviour: `itimer conformance --clock unix` runs these.
+   */
+  readonly itimerReal?: boolean;
   /** Computes the result, in this process or by calling `ctx.runChild()`. */
   run(ctx: CaseContext): CaseResult | Promise<CaseResult>;
 }

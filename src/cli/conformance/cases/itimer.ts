@@ -3,16 +3,8 @@
  * @module
  */
 import type { Itimerval } from '../../../posix/index.js';
-import {
-  clockGetres,
-  getitimer,
-  ITIMER_PROF,
-  ITIMER_REAL,
-  ITIMER_VIRTUAL,
-  pause,
-  setitimer,
-  sigaction,
-} from '../../../posix/index.js';
+import { getitimer, pause, setitimer } from '../../../chain/itimer-real.js';
+import { clockGetres, ITIMER_PROF, ITIMER_REAL, ITIMER_VIRTUAL, sigaction } from '../../../posix/index.js';
 import type { ConformanceCase } from '../framework.js';
 import { expectChild, burnCpu, outcomeOf, print, sleepSync, until, within } from '../framework.js';
 
@@ -48,6 +40,7 @@ function readBackProblems(read: Itimerval, sec: number, usec: number, which: num
 function setitimerOldValueCase(timer: (typeof TIMERS)[number]): ConformanceCase {
   return {
     id: `setitimer/old-value-and-delivery-${timer.name.slice(7).toLowerCase()}`,
+    itimerReal: true,
     title: `${timer.name}: the old value comes back within LTP's tolerance; a periodic timer delivers >10 ${timer.signal}; with SIG_DFL the process dies by it`,
     reference: 'setitimer(2); LTP setitimer01',
     async child() {
@@ -73,6 +66,7 @@ function setitimerOldValueCase(timer: (typeof TIMERS)[number]): ConformanceCase 
 export const itimerCases: ConformanceCase[] = [
   {
     id: 'getitimer/initially-zero',
+    itimerReal: true,
     title: 'in a new process every interval timer reads as zero',
     reference: 'getitimer(2); LTP getitimer01',
     child() {
@@ -82,6 +76,7 @@ export const itimerCases: ConformanceCase[] = [
   },
   {
     id: 'getitimer/read-back',
+    itimerReal: true,
     title: 'after setitimer({100 s, 10000 µs}) getitimer gives the interval exactly and the value within LTP\'s tolerance',
     reference: 'getitimer(2); LTP getitimer01',
     serial: true,
@@ -97,6 +92,7 @@ export const itimerCases: ConformanceCase[] = [
   },
   {
     id: 'getitimer/einval',
+    itimerReal: true,
     title: 'an invalid which (-2, 3) fails with EINVAL',
     reference: 'getitimer(2) ERRORS; LTP getitimer02',
     run() {
@@ -106,6 +102,7 @@ export const itimerCases: ConformanceCase[] = [
   ...TIMERS.map(setitimerOldValueCase),
   {
     id: 'setitimer/einval',
+    itimerReal: true,
     title: 'invalid which, tv_usec ≥ 1e6, negative tv_usec, negative tv_sec: EINVAL, and nothing is armed',
     reference: 'setitimer(2) ERRORS; LTP setitimer02',
     serial: true,
@@ -127,6 +124,7 @@ export const itimerCases: ConformanceCase[] = [
   },
   {
     id: 'setitimer/returns-remaining',
+    itimerReal: true,
     title: 'disarming returns the remaining time of the previous setting and its interval',
     reference: 'setitimer(2) ("old_value ... the previous value of the timer")',
     serial: true,
@@ -141,6 +139,7 @@ export const itimerCases: ConformanceCase[] = [
   },
   {
     id: 'setitimer/zero-value-disarms',
+    itimerReal: true,
     title: 'a zero it_value disarms the timer; the interval is not kept',
     reference: 'setitimer(2) ("If both fields in new_value.it_value are zero, then the timer is disarmed")',
     serial: true,
@@ -152,6 +151,7 @@ export const itimerCases: ConformanceCase[] = [
   },
   {
     id: 'setitimer/one-shot-expires',
+    itimerReal: true,
     title: 'a one-shot ITIMER_REAL delivers SIGALRM once and then reads as zero',
     reference: 'setitimer(2) ("If both fields in new_value.it_interval are zero, the timer expires just once")',
     child() {

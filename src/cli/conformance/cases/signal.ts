@@ -4,7 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { constants } from 'node:os';
-import { alarm, pause, sigaction, sigprocmask, timerCreate } from '../../../posix/index.js';
+import { alarm, pause } from '../../../chain/itimer-real.js';
+import { sigaction, sigprocmask, timerCreate } from '../../../posix/index.js';
 import type { ConformanceCase } from '../framework.js';
 import { expectChild, childResult, outcomeOf, print } from '../framework.js';
 
@@ -151,6 +152,7 @@ export const signalCases: ConformanceCase[] = [
   },
   {
     id: 'pause/uncaught-signal-terminates',
+    itimerReal: true,
     title: 'pause() never returns when the signal ends the process: SIGKILL, and SIGALRM from alarm() with no handler',
     reference: 'pause(2); LTP pause02',
     child(args) {
