@@ -39,6 +39,7 @@ export const PROTOTYPES = {
   timerfd_gettime: { ret: 'int', args: ['int', 'pointer'] },
   clock_gettime: { ret: 'int', args: ['int', 'pointer'] },
   clock_getres: { ret: 'int', args: ['int', 'pointer'] },
+  clock_settime: { ret: 'int', args: ['int', 'pointer'] },
   sigaction: { ret: 'int', args: ['int', 'pointer', 'pointer'] },
   sigprocmask: { ret: 'int', args: ['int', 'pointer', 'pointer'] },
   sigtimedwait: { ret: 'int', args: ['pointer', 'pointer', 'pointer'] },

@@ -1,0 +1,120 @@
+/**
+ * QEMU clocks: the virtual clock driven by hand (deterministic), enabling and disabling,
+ * and the realtime and host clocks on the real chain.
+ */
+import test from 'ava';
+import { constants } from 'node:os';
+import { host } from '../../src/host/index.js';
+import { ClockTimer, configureAlarms, hostClock, realtimeClock, SCALE_MS, SCALE_NS, SCALE_US, virtualClock } from '../../src/index.js';
+
+configureAlarms('timerfd');
+
+test.serial('the virtual clock driven by hand: timers run at their own expiry, in order', (t) => {
+  virtualClock.driveByHand();
+  const base = virtualClock.ns;
+  const ran: string[] = [];
+  const a = new ClockTimer(virtualClock, SCALE_MS, () => ran.push(`a@${virtualClock.ns - base}`));
+  const b = new ClockTimer(virtualClock, SCALE_US, () => ran.push(`b@${virtualClock.ns - base}`));
+  a.modify((base + 2e6) / SCALE_MS);
+  b.modify((base + 1500) / SCALE_US);
+  t.true(a.pending());
+  t.is(a.expireTime(), base + 2e6);
+  t.false(a.expired((base + 1e6) / SCALE_MS));
+  t.true(a.expired((base + 2e6) / SCALE_MS));
+  t.is(virtualClock.deadline(), 1500);
+  t.is(virtualClock.tick(1e6), 1);
+  t.deepEqual(ran, ['b@1500']);
+  t.is(virtualClock.ns - base, 1e6, 'time moved to the end of the tick');
+  virtualClock.runAll();
+  t.deepEqual(ran, ['b@1500', 'a@2000000']);
+  t.false(a.pending());
+  t.is(a.expireTime(), -1);
+  t.false(virtualClock.hasTimers());
+});
+
+test.serial('a disabled clock keeps its timers but runs none; enabling lets them run', (t) => {
+  const base = virtualClock.ns;
+  let runs = 0;
+  const timer = new ClockTimer(virtualClock, SCALE_NS, () => runs++);
+  timer.modifyNs(base + 100);
+  virtualClock.enable(false);
+  virtualClock.tick(1000);
+  t.is(runs, 0);
+  t.true(virtualClock.expired());
+  virtualClock.enable(true);
+  t.true(virtualClock.next());
+  t.is(runs, 1);
+  timer.modifyNs(virtualClock.ns + 5);
+  timer.delete();
+  t.false(timer.pending());
+  t.false(virtualClock.next());
+});
+
+test.serial('a timer re-arming itself forever hits the loop limit with a clear error', (t) => {
+  const timer: ClockTimer = new ClockTimer(virtualClock, SCALE_NS, () => timer.modifyNs(virtualClock.ns + 1));
+  timer.modifyNs(virtualClock.ns + 1);
+  t.throws(() => virtualClock.runAll(20), { code: 'ERR_ITIMER_LOOP_LIMIT' });
+  timer.delete();
+});
+
+test.serial('the virtual clock follows real time only while enabled', async (t) => {
+  virtualClock.driveByHand(false);
+  const first = virtualClock.ns;
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  const second = virtualClock.ns;
+  t.true(second - first >= 25e6, `ran ${second - first} ns in 30 ms`);
+  virtualClock.enable(false);
+  const stopped = virtualClock.ns;
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  t.is(virtualClock.ns, stopped);
+  virtualClock.enable(true);
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  const resumed = virtualClock.ns - stopped;
+  t.true(resumed >= 9e6 && resumed < 1e9, `resumed from where it stopped (+${resumed} ns)`);
+});
+
+test.serial('timers on the running virtual, realtime and host clocks fire on the chain, none early, soonest first', async (t) => {
+  const fired: string[] = [];
+  const done = new Promise<void>((resolve) => {
+    const record = (name: string, clock: typeof realtimeClock, deadline: () => number) => () => {
+      if (clock.ns < deadline()) fired.push(`${name} EARLY`);
+      fired.push(name);
+      if (fired.length === 3) resolve();
+    };
+    const rt = new ClockTimer(realtimeClock, SCALE_MS, record('realtime', realtimeClock, () => rt.deadlineNs));
+    const wall = new ClockTimer(hostClock, SCALE_NS, record('host', hostClock, () => wall.deadlineNs));
+    const vm = new ClockTimer(virtualClock, SCALE_US, record('virtual', virtualClock, () => vm.deadlineNs));
+    rt.modify(realtimeClock.ns / 1e6 + 30);
+    wall.modifyNs(hostClock.ns + 10e6);
+    vm.modify(virtualClock.ns / 1e3 + 20_000);
+  });
+  await done;
+  t.deepEqual(fired, ['host', 'virtual', 'realtime']);
+});
+
+test.serial('argument checks', (t) => {
+  t.throws(() => new ClockTimer({} as never, SCALE_MS, () => {}), { code: 'ERR_INVALID_ARG_TYPE' });
+  t.throws(() => new ClockTimer(realtimeClock, 7, () => {}), { code: 'ERR_INVALID_ARG_VALUE' });
+  t.throws(() => realtimeClock.driveByHand(), { code: 'ERR_INVALID_ARG_VALUE' });
+  t.throws(() => realtimeClock.onReset(() => {}), { code: 'ERR_INVALID_ARG_VALUE' });
+  t.throws(() => virtualClock.tick(5), { code: 'ERR_ITIMER_NOT_VIRTUAL' }, 'not driven by hand');
+});
+
+test.serial('host clock reset notifiers fire when the wall clock is set (TFD_TIMER_CANCEL_ON_SET)', async (t) => {
+  const jumps: number[] = [];
+  const notifier = (ns: number) => jumps.push(ns);
+  hostClock.onReset(notifier);
+  // Set CLOCK_REALTIME to what it reads now: a jump of microseconds, but a "set" all the same.
+  const now = Buffer.alloc(16);
+  host().clock_gettime(0, now);
+  if (host().clock_settime(0, now) !== 0) {
+    t.is(host().errno(), constants.errno.EPERM, 'only a lack of CAP_SYS_TIME may stop this test');
+    t.log('no CAP_SYS_TIME here: the notifier could not be exercised');
+    hostClock.offReset(notifier);
+    return;
+  }
+  for (let i = 0; i < 100 && jumps.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  hostClock.offReset(notifier);
+  t.is(jumps.length, 1);
+  t.true(Math.abs(jumps[0]! - Date.now() * 1e6) < 5e9);
+});
