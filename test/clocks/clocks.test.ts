@@ -76,14 +76,17 @@ test.serial('the virtual clock follows real time only while enabled', async (t) 
 test.serial('timers on the running virtual, realtime and host clocks fire on the chain, none early, soonest first', async (t) => {
   const fired: string[] = [];
   const done = new Promise<void>((resolve) => {
-    const record = (name: string, clock: typeof realtimeClock, deadline: () => number) => () => {
-      if (clock.ns < deadline()) fired.push(`${name} EARLY`);
+    const timers: ClockTimer[] = [];
+    const record = (name: string, index: number) => () => {
+      const timer = timers[index]!;
+      if (timer.clock.ns < timer.deadlineNs) fired.push(`${name} EARLY`);
       fired.push(name);
       if (fired.length === 3) resolve();
     };
-    const rt = new ClockTimer(realtimeClock, SCALE_MS, record('realtime', realtimeClock, () => rt.deadlineNs));
-    const wall = new ClockTimer(hostClock, SCALE_NS, record('host', hostClock, () => wall.deadlineNs));
-    const vm = new ClockTimer(virtualClock, SCALE_US, record('virtual', virtualClock, () => vm.deadlineNs));
+    const rt = new ClockTimer(realtimeClock, SCALE_MS, record('realtime', 0));
+    const wall = new ClockTimer(hostClock, SCALE_NS, record('host', 1));
+    const vm = new ClockTimer(virtualClock, SCALE_US, record('virtual', 2));
+    timers.push(rt, wall, vm);
     rt.modify(realtimeClock.ns / 1e6 + 30);
     wall.modifyNs(hostClock.ns + 10e6);
     vm.modify(virtualClock.ns / 1e3 + 20_000);
