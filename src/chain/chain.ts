@@ -64,6 +64,8 @@ const RUNAWAY_PASSES = 10_000;
 
 /**
  * A chain entry. Invariant: `heapIndex >= 0` exactly while armed (in the heap).
+ * Subclasses (the public `Timer`) override {@link Waiter.fire} instead of allocating a
+ * closure per timer.
  */
 export class Waiter implements HeapEntry {
   /** Deadline in ns on the chain's time base. */
@@ -72,14 +74,19 @@ export class Waiter implements HeapEntry {
   seq = 0;
   /** @internal Heap position, or -1 when not armed. */
   heapIndex = -1;
-  /** Whether this waiter keeps the process alive while armed. */
-  ref = true;
-  /** Called when due, with the clock reading of the pass that runs it. */
-  callback: (nowNs: number) => void;
+  /** Whether this waiter keeps the process alive while armed (change it with `TimerChain.setRef`). */
+  keepsAlive = true;
+  /** @internal What {@link Waiter.fire} calls. */
+  callback: (value: number) => void;
 
-  /** A waiter that will call `callback` when due; not armed. */
+  /** A waiter that will call `callback` with the pass's clock reading when due; not armed. */
   constructor(callback: (nowNs: number) => void) {
     this.callback = callback;
+  }
+
+  /** Runs when due, with the clock reading of the pass that runs it. */
+  fire(nowNs: number): void {
+    this.callback(nowNs);
   }
 
   /** True while in the chain, waiting. */
@@ -112,6 +119,8 @@ export interface ChainOptions {
 export class TimerChain {
   readonly #heap = new TimerHeap<Waiter>();
   #backend: AlarmBackend | undefined;
+  /** The backend again when it is `virtual` (its clock is the chain's). */
+  #virtualTime: VirtualBackend | undefined;
   #running: Waiter | null = null;
   #inPass = false;
   #refCount = 0;
@@ -162,8 +171,7 @@ export class TimerChain {
 
   /** Now on the chain's time base: CLOCK_MONOTONIC ns since the origin, or virtual time. */
   now(): number {
-    const backend = this.#backend;
-    return backend?.name === 'virtual' ? (backend as VirtualBackend).nowNs : monotonicNowNs();
+    return this.#virtualTime ? this.#virtualTime.nowNs : monotonicNowNs();
   }
 
   /**
@@ -175,6 +183,7 @@ export class TimerChain {
     this.stop();
     backend.start(() => this.runPass());
     this.#backend = backend;
+    this.#virtualTime = backend.name === 'virtual' ? (backend as VirtualBackend) : undefined;
     this.#rearmHost();
   }
 
@@ -182,6 +191,7 @@ export class TimerChain {
   stop(): void {
     const backend = this.#backend;
     this.#backend = undefined;
+    this.#virtualTime = undefined;
     this.#hostArmed = false;
     backend?.stop();
   }
@@ -190,7 +200,7 @@ export class TimerChain {
   arm(waiter: Waiter): void {
     if (waiter.armed) throw new Error('itimer: waiter is already armed');
     this.#heap.push(waiter);
-    if (waiter.ref) this.#changeRef(1);
+    if (waiter.keepsAlive) this.#changeRef(1);
     if (this.#heap.peek() === waiter && !this.#inPass) this.#rearmHost();
   }
 
@@ -203,7 +213,7 @@ export class TimerChain {
     if (!waiter.armed) return false;
     const wasHead = this.#heap.peek() === waiter;
     this.#heap.remove(waiter);
-    if (waiter.ref) this.#changeRef(-1);
+    if (waiter.keepsAlive) this.#changeRef(-1);
     if (wasHead && !this.#inPass) this.#rearmHost();
     return true;
   }
@@ -226,8 +236,8 @@ export class TimerChain {
 
   /** Changes whether an armed or unarmed waiter keeps the process alive. */
   setRef(waiter: Waiter, ref: boolean): void {
-    if (waiter.ref === ref) return;
-    waiter.ref = ref;
+    if (waiter.keepsAlive === ref) return;
+    waiter.keepsAlive = ref;
     if (waiter.armed) this.#changeRef(ref ? 1 : -1);
   }
 
@@ -246,7 +256,7 @@ export class TimerChain {
     const due: Waiter[] = [];
     for (let head = this.#heap.peek(); head && head.deadlineNs <= nowNs; head = this.#heap.peek()) {
       this.#heap.remove(head);
-      if (head.ref) this.#changeRef(-1);
+      if (head.keepsAlive) this.#changeRef(-1);
       due.push(head);
     }
     if (due.length === 0) {
@@ -260,7 +270,7 @@ export class TimerChain {
         this.#running = waiter;
         this.stats.fired++;
         try {
-          waiter.callback(nowNs);
+          waiter.fire(nowNs);
         } catch (error) {
           errors.push(error);
         }

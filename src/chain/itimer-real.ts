@@ -31,7 +31,7 @@ import { activeAlarm, chainStarted, getChain, onBackendSwitch } from './process-
 
 let intervalNs = 0;
 const realTimer = new Waiter(expire);
-realTimer.ref = false; // like the kernel's: a pending alarm does not keep the event loop alive
+realTimer.keepsAlive = false; // like the kernel's: a pending alarm does not keep the event loop alive
 
 /** True while the chain serves ITIMER_REAL (it runs on the `unix` backend). */
 export function chainOwnsItimerReal(): boolean {

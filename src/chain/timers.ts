@@ -51,8 +51,10 @@ const UNIT_NS = { ns: 1, us: 1e3, ms: 1e6, s: 1e9 } as const;
  */
 export function delayToNs(delay: unknown, name = 'delay'): number {
   let ns: number;
-  if (typeof delay === 'number') ns = delay * 1e6;
-  else if (typeof delay === 'bigint') ns = Number(delay);
+  if (typeof delay === 'number') {
+    ns = delay * 1e6;
+    if (ns >= 0 && ns <= Number.MAX_SAFE_INTEGER / 2) return Math.round(ns); // the common case
+  } else if (typeof delay === 'bigint') ns = Number(delay);
   else if (typeof delay === 'object' && delay !== null) {
     ns = 0;
     for (const [unit, value] of Object.entries(delay)) {
@@ -68,45 +70,53 @@ export function delayToNs(delay: unknown, name = 'delay'): number {
 }
 
 let nextId = 1;
-/** Live timers by primitive id, for {@link clearTimer}(id). */
+/** Timers whose primitive id was taken (Node's `knownTimersById`), for {@link clearTimer}(id). */
 const byId = new Map<number, Timer>();
+/** The ids taken, kept off the timer objects (rarely used; saves a field per timer). */
+const idOf = new WeakMap<Timer, number>();
+
+// Module functions rather than private methods: a class with private methods gives every
+// instance a hidden brand field, and timers are many.
+// Until some timer's id is taken, arm and cancel skip the WeakMap entirely.
+function rememberId(timer: Timer): void {
+  const id = nextId > 1 ? idOf.get(timer) : undefined;
+  if (id) byId.set(id, timer);
+}
+
+function forgetId(timer: Timer): void {
+  const id = nextId > 1 ? idOf.get(timer) : undefined;
+  if (id) byId.delete(id);
+}
 
 /**
  * A timer on the chain. Created unarmed by `new Timer(callback)`, or armed by {@link setTimer}.
+ * It is itself the chain's waiter (no wrapper object or closure per timer).
  *
- * Invariants: armed exactly while its waiter is in the chain; `intervalNs > 0` for periodic
- * timers and 0 for one-shot ones; the id is registered while armed.
+ * Invariants: armed exactly while in the chain; `intervalNs > 0` for periodic timers and 0
+ * for one-shot ones; an id is allocated only when asked for (`Symbol.toPrimitive`).
  */
-export class Timer implements Disposable {
-  readonly #waiter: Waiter;
-  readonly #callback: TimerCallback;
-  #delayNs = 0;
+export class Timer extends Waiter implements Disposable {
+  /** The delay as given to setRelative, for refresh(). Kept as given: no number box per timer. */
+  #delay: Delay | undefined = undefined;
   #intervalNs = 0;
-  readonly #id = nextId++;
 
   /** An unarmed timer (Akaros `init_awaiter`). Set a deadline, then {@link Timer.arm}. */
-  constructor(callback: TimerCallback, options: { ref?: boolean } = {}) {
+  constructor(callback: TimerCallback, options?: { ref?: boolean }) {
     if (typeof callback !== 'function') throw invalidArgType('callback', 'of type function', callback);
-    this.#callback = callback;
-    this.#waiter = new Waiter((nowNs) => this.#fire(nowNs));
-    this.#waiter.ref = options.ref ?? true;
+    super(callback);
+    if (options?.ref === false) this.keepsAlive = false;
   }
 
-  #fire(nowNs: number): void {
+  /** @internal Called by the chain when due. */
+  override fire(nowNs: number): void {
     let overrun = 0;
     if (this.#intervalNs > 0) {
       // Incremental re-arm (Akaros set_awaiter_inc): from the deadline, not from now.
-      const waiter = this.#waiter;
-      overrun = Math.floor((nowNs - waiter.deadlineNs) / this.#intervalNs);
-      waiter.deadlineNs += (overrun + 1) * this.#intervalNs;
-      getChain().arm(waiter);
-    } else byId.delete(this.#id);
-    this.#callback(overrun);
-  }
-
-  /** The deadline in ns on the chain's time base (see {@link chainNow}). */
-  get deadlineNs(): number {
-    return this.#waiter.deadlineNs;
+      overrun = Math.floor((nowNs - this.deadlineNs) / this.#intervalNs);
+      this.deadlineNs += (overrun + 1) * this.#intervalNs;
+      getChain().arm(this);
+    } else forgetId(this);
+    this.callback(overrun);
   }
 
   /** The period in ns, 0 for a one-shot timer. */
@@ -114,22 +124,17 @@ export class Timer implements Disposable {
     return this.#intervalNs;
   }
 
-  /** True while armed. */
-  get armed(): boolean {
-    return this.#waiter.armed;
-  }
-
   /** Sets the deadline `delay` from now; does not arm (Akaros `set_awaiter_rel`). */
   setRelative(delay: Delay): this {
-    this.#delayNs = delayToNs(delay);
-    this.#waiter.deadlineNs = getChain().now() + this.#delayNs;
+    this.deadlineNs = getChain().now() + delayToNs(delay);
+    this.#delay = delay;
     return this;
   }
 
   /** Sets the deadline to `deadlineNs` on the chain's time base; does not arm. */
   setAbsolute(deadlineNs: number): this {
     if (!Number.isSafeInteger(deadlineNs)) throw outOfRange('deadlineNs', 'a safe integer', deadlineNs);
-    this.#waiter.deadlineNs = deadlineNs;
+    this.deadlineNs = deadlineNs;
     return this;
   }
 
@@ -150,21 +155,20 @@ export class Timer implements Disposable {
 
   /** Moves the deadline `delay` past the previous one (Akaros `set_awaiter_inc`); does not arm. */
   setIncrement(delay: Delay): this {
-    this.#waiter.deadlineNs += delayToNs(delay);
+    this.deadlineNs += delayToNs(delay);
     return this;
   }
 
   /** Makes the timer periodic with this period (or one-shot with 0). */
   setInterval(period: Delay): this {
-    const ns = delayToNs(period, 'period');
-    this.#intervalNs = ns;
+    this.#intervalNs = delayToNs(period, 'period');
     return this;
   }
 
   /** Arms the timer at its deadline (Akaros `set_alarm`); throws if already armed. */
   arm(): this {
-    getChain().arm(this.#waiter);
-    byId.set(this.#id, this);
+    getChain().arm(this);
+    rememberId(this);
     return this;
   }
 
@@ -175,8 +179,8 @@ export class Timer implements Disposable {
    *   callback runs, so cancelling it there returns true and stops it).
    */
   cancel(): boolean {
-    byId.delete(this.#id);
-    return getChain().cancel(this.#waiter);
+    forgetId(this);
+    return getChain().cancel(this);
   }
 
   /**
@@ -185,31 +189,30 @@ export class Timer implements Disposable {
    */
   rearmAbsolute(deadlineNs: number): boolean {
     this.setAbsolute(deadlineNs);
-    byId.set(this.#id, this);
-    return getChain().rearmAbsolute(this.#waiter, deadlineNs);
+    rememberId(this);
+    return getChain().rearmAbsolute(this, deadlineNs);
   }
 
   /** Keeps the process alive while armed (default). */
   ref(): this {
-    getChain().setRef(this.#waiter, true);
+    getChain().setRef(this, true);
     return this;
   }
 
   /** Lets the process exit while this timer is armed. */
   unref(): this {
-    getChain().setRef(this.#waiter, false);
+    getChain().setRef(this, false);
     return this;
   }
 
   /** Whether the timer keeps the process alive while armed. */
   hasRef(): boolean {
-    return this.#waiter.ref;
+    return this.keepsAlive;
   }
 
   /** Re-arms for the original delay from now (Node's `timeout.refresh()`). */
   refresh(): this {
-    getChain().rearmAbsolute(this.#waiter, getChain().now() + this.#delayNs);
-    byId.set(this.#id, this);
+    this.rearmAbsolute(getChain().now() + (this.#delay === undefined ? 0 : delayToNs(this.#delay)));
     return this;
   }
 
@@ -226,7 +229,12 @@ export class Timer implements Disposable {
 
   /** A numeric id, usable with {@link clearTimer} like Node's timeout ids. */
   [Symbol.toPrimitive](): number {
-    return this.#id;
+    let id = idOf.get(this);
+    if (!id) {
+      idOf.set(this, (id = nextId++));
+      if (this.armed) byId.set(id, this);
+    }
+    return id;
   }
 }
 
@@ -234,10 +242,10 @@ export class Timer implements Disposable {
  * Calls `callback` after `delay`, optionally repeatedly, on the timer chain.
  * @param delay milliseconds like setTimeout (fractions kept), a bigint of ns, or `{ ns, us, ms, s }`.
  */
-export function setTimer(callback: TimerCallback, delay: Delay, options: TimerOptions = {}): Timer {
-  if (typeof options !== 'object' || options === null) throw invalidArgType('options', 'of type object', options);
-  const timer = new Timer(callback, { ref: options.ref ?? true }).setRelative(delay);
-  const { interval = false } = options;
+export function setTimer(callback: TimerCallback, delay: Delay, options?: TimerOptions): Timer {
+  if (options !== undefined && (typeof options !== 'object' || options === null)) throw invalidArgType('options', 'of type object', options);
+  const timer = new Timer(callback, options).setRelative(delay);
+  const interval = options?.interval ?? false;
   if (interval !== false) {
     const period = interval === true ? delay : interval;
     timer.setInterval(period);

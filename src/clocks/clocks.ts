@@ -61,7 +61,7 @@ export class QemuClock {
   constructor(type: ClockType) {
     this.type = type;
     this.#waiter = new Waiter(() => this.#runTimers());
-    this.#waiter.ref = false; // timers decide: see ClockTimer ref accounting below
+    this.#waiter.keepsAlive = false; // timers decide: see ClockTimer ref accounting below
     if (type === 'virtual') this.#resumedAtNs = monotonicNowNs();
   }
 

@@ -16,7 +16,7 @@ function virtualChain(): TimerChain {
 
 function at(chain: TimerChain, deadlineNs: number, callback: (nowNs: number) => void): Waiter {
   const waiter = new Waiter(callback);
-  waiter.ref = false;
+  waiter.keepsAlive = false;
   waiter.deadlineNs = deadlineNs;
   chain.arm(waiter);
   return waiter;
@@ -92,7 +92,7 @@ test('a throwing callback loses no other waiter; its error surfaces as an uncaug
     const chain = new TimerChain();
     chain.start(virtualBackend());
     const ran = [];
-    const at = (deadline, fn) => { const w = new Waiter(fn); w.ref = false; w.deadlineNs = deadline; chain.arm(w); };
+    const at = (deadline, fn) => { const w = new Waiter(fn); w.keepsAlive = false; w.deadlineNs = deadline; chain.arm(w); };
     at(10, () => { throw new Error('boom'); });
     at(10, () => ran.push('same pass'));
     at(20, () => ran.push('later'));
