@@ -1,50 +1,162 @@
-// Per-call cost of the host layer: raw libc calls through each FFI driver, the public API
-// on top, and Node's own native clock as the floor. Prints ns per call and ratios.
+// The itimer benchmarks, in one run on this machine; results as ratios, written into
+// docs/performance.md (between the generated markers) and docs/lateness.svg.
 //
-//   npm run bench            (builds first)
-import { ffiNapiDriver } from '../dist/host/ffi-napi-driver.js';
-import { koffiDriver } from '../dist/host/koffi-driver.js';
-import { clockGettime, getitimer, setitimer } from '../dist/index.js';
+//   npm run bench              # full run (a few minutes)
+//   npm run bench -- --quick   # fewer samples, for a smoke test; docs are not written
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus, release } from 'node:os';
 
-const CLOCK_MONOTONIC = 1;
-const koffi = koffiDriver().bind('libc.so.6');
-const ffiNapi = ffiNapiDriver().bind('libc.so.6');
-const ts = Buffer.alloc(16);
-const itv = Buffer.alloc(32);
+const quick = process.argv.includes('--quick');
+const root = new URL('..', import.meta.url);
+const DELAYS_MS = [1, 5, 20, 1000];
+const SAMPLES = { 1: 300, 5: 200, 20: 100, 1000: 6 };
+const MECHANISMS = ['floor', 'timerfd', 'dynticks', 'unix', 'libuv', 'setTimeout'];
+const DEFAULT_BACKEND = 'timerfd';
+const PENDING = [1e3, 1e4, 1e5, 1e6];
+const ROUNDS = quick ? 1 : 3;
+
+/** @param {string} line */
+const progress = (line) => process.stderr.write(`${line}\n`);
 
 /**
- * Median ns per call of `fn` over 7 rounds, after a warm-up.
- * @param {() => unknown} fn
- * @param {number} calls
+ * @param {string} script
+ * @param {string[]} args
  */
-function measure(fn, calls) {
-  for (let i = 0; i < calls / 10; i++) fn();
-  const rounds = [];
-  for (let round = 0; round < 7; round++) {
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < calls; i++) fn();
-    rounds.push(Number(process.hrtime.bigint() - start) / calls);
-  }
-  return rounds.sort((a, b) => a - b)[3] ?? 0;
+function runJson(script, args, nodeArgs = /** @type {string[]} */ ([])) {
+  const out = execFileSync(process.execPath, [...nodeArgs, `bench/${script}`, ...args], { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
+  return JSON.parse(out.trim().split('\n').at(-1) ?? '{}');
 }
 
-const rows = [
-  ['process.hrtime.bigint() (Node, native)', () => process.hrtime.bigint(), 1_000_000],
-  ['clock_gettime via koffi (raw)', () => koffi.clock_gettime(CLOCK_MONOTONIC, ts), 1_000_000],
-  ['clock_gettime via ffi-napi (raw)', () => ffiNapi.clock_gettime(CLOCK_MONOTONIC, ts), 50_000],
-  ['clockGettime() (itimer API, koffi)', () => clockGettime(CLOCK_MONOTONIC), 1_000_000],
-  ['getitimer via koffi (raw)', () => koffi.getitimer(0, itv), 1_000_000],
-  ['getitimer() (itimer API, koffi)', () => getitimer('real'), 1_000_000],
-  ['setitimer() disarm (itimer API, koffi)', () => setitimer('real', {}), 500_000],
-];
+/** @param {number[]} sorted @param {number} q */
+const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+/** @param {number[]} values */
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 
-const results = rows.map(([name, fn, calls]) => {
-  process.stderr.write(`measuring ${name}…\n`);
-  return { name, ns: measure(/** @type {() => unknown} */ (fn), /** @type {number} */ (calls)) };
-});
-const floor = results[0]?.ns ?? 1;
-const koffiRaw = results[1]?.ns ?? 1;
-console.log(`| call | ns per call | × Node native | × koffi raw clock_gettime |`);
-console.log(`|---|---:|---:|---:|`);
-for (const { name, ns } of results) console.log(`| ${name} | ${ns.toFixed(0)} | ${(ns / floor).toFixed(1)} | ${(ns / koffiRaw).toFixed(1)} |`);
-console.log(`\nNode ${process.version}, ${process.arch}; median of 7 rounds.`);
+// ---- lateness ----
+/** @type {{ mode: string, delayMs: number, slackNs: number, p50: number, p99: number, max: number, early: number, n: number }[]} */
+const lateness = [];
+const steps = DELAYS_MS.length * MECHANISMS.length + 4;
+let step = 0;
+/** @param {string} mode @param {number} delayMs @param {number | undefined} slack */
+function measureLateness(mode, delayMs, slack) {
+  const samples = quick ? Math.min(20, SAMPLES[/** @type {1} */ (delayMs)]) : SAMPLES[/** @type {1} */ (delayMs)];
+  progress(`[${++step}/${steps}] lateness: ${mode} at ${delayMs} ms × ${samples}${slack === undefined ? '' : ` (slack ${slack} ns)`}`);
+  const result = runJson('lateness.js', [mode, String(delayMs), String(samples), ...(slack === undefined ? [] : [String(slack)])]);
+  const late = result.lateUs;
+  lateness.push({ mode, delayMs, slackNs: result.slackNs, p50: quantile(late, 0.5), p99: quantile(late, 0.99), max: late.at(-1), early: result.early, n: late.length });
+}
+for (const delayMs of DELAYS_MS) for (const mode of MECHANISMS) measureLateness(mode, delayMs, undefined);
+for (const delayMs of [1, 5]) for (const mode of [DEFAULT_BACKEND, 'floor']) measureLateness(mode, delayMs, 1);
+
+// ---- throughput, memory, rearms ----
+/** @type {{ impl: string, pending: number, pairsPerSecond: number, bytesPerTimer: number, rearmsPer1e5?: number }[]} */
+const throughput = [];
+for (const pending of quick ? [1e3, 1e5] : PENDING) {
+  for (const impl of ['chain', 'node']) {
+    progress(`throughput: ${impl} with ${pending} pending, ${ROUNDS} round(s)`);
+    const rounds = Array.from({ length: ROUNDS }, () => runJson('throughput.js', [impl, String(pending)], ['--expose-gc']));
+    throughput.push({
+      impl,
+      pending,
+      pairsPerSecond: median(rounds.map((r) => r.pairsPerSecond)),
+      bytesPerTimer: median(rounds.map((r) => r.bytesPerTimer)),
+      rearmsPer1e5: impl === 'chain' ? median(rounds.map((r) => r.rearmsPer1e5)) : undefined,
+    });
+  }
+}
+
+// ---- report ----
+/** @param {number} x */
+const us = (x) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
+/** @param {string} mode @param {number} delayMs @param {number} slack */
+const find = (mode, delayMs, slack = 50_000) => lateness.find((l) => l.mode === mode && l.delayMs === delayMs && (l.slackNs === slack || mode === 'setTimeout'));
+const lines = [];
+lines.push(`Measured on: ${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, Linux ${release()}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.`);
+lines.push('');
+lines.push('### Firing lateness (µs after the deadline; timer slack at its default 50 µs)');
+lines.push('');
+lines.push('| delay | mechanism | p50 | p99 | max | early | p50 ÷ floor p50 | setTimeout p50 ÷ this p50 |');
+lines.push('|---:|---|---:|---:|---:|---:|---:|---:|');
+for (const delayMs of DELAYS_MS) {
+  const floor = find('floor', delayMs);
+  const node = find('setTimeout', delayMs);
+  for (const mode of MECHANISMS) {
+    const l = find(mode, delayMs);
+    if (!l || !floor || !node) continue;
+    lines.push(`| ${delayMs} ms | ${mode}${mode === DEFAULT_BACKEND ? ' (default)' : ''} | ${us(l.p50)} | ${us(l.p99)} | ${us(l.max)} | ${l.early}/${l.n} | ${(l.p50 / floor.p50).toFixed(2)} | ${(node.p50 / l.p50).toFixed(1)} |`);
+  }
+}
+lines.push('');
+lines.push('### Timer slack (prctl PR_SET_TIMERSLACK) at 1 ns instead of 50 µs');
+lines.push('');
+lines.push('| delay | mechanism | p50 at 50 µs slack | p50 at 1 ns slack | p99 at 50 µs | p99 at 1 ns |');
+lines.push('|---:|---|---:|---:|---:|---:|');
+for (const delayMs of [1, 5]) {
+  for (const mode of [DEFAULT_BACKEND, 'floor']) {
+    const a = find(mode, delayMs);
+    const b = find(mode, delayMs, 1);
+    if (a && b) lines.push(`| ${delayMs} ms | ${mode} | ${us(a.p50)} | ${us(b.p50)} | ${us(a.p99)} | ${us(b.p99)} |`);
+  }
+}
+lines.push('');
+lines.push('### Arm + cancel throughput and memory per pending timer (median of ' + ROUNDS + ' runs)');
+lines.push('');
+lines.push('| pending timers | chain pairs/s | setTimeout+clearTimeout pairs/s | chain ÷ Node | chain bytes/timer | Node bytes/timer | chain ÷ Node bytes | host re-arms per 1e5 random arms |');
+lines.push('|---:|---:|---:|---:|---:|---:|---:|---:|');
+for (const pending of [...new Set(throughput.map((r) => r.pending))]) {
+  const c = throughput.find((r) => r.impl === 'chain' && r.pending === pending);
+  const n = throughput.find((r) => r.impl === 'node' && r.pending === pending);
+  if (!c || !n) continue;
+  lines.push(
+    `| ${pending.toExponential(0)} | ${(c.pairsPerSecond / 1e6).toFixed(2)} M | ${(n.pairsPerSecond / 1e6).toFixed(2)} M | ${(c.pairsPerSecond / n.pairsPerSecond).toFixed(2)} | ${c.bytesPerTimer.toFixed(0)} | ${n.bytesPerTimer.toFixed(0)} | ${(c.bytesPerTimer / n.bytesPerTimer).toFixed(2)} | ${c.rearmsPer1e5} |`,
+  );
+}
+const report = lines.join('\n');
+process.stdout.write(`${report}\n`);
+
+// ---- SVG: p50 and p99 per mechanism and delay, log scale ----
+function svg() {
+  const width = 760;
+  const height = 360;
+  const left = 60;
+  const bottom = 300;
+  const top = 20;
+  const minUs = 1;
+  const maxUs = Math.max(...lateness.filter((l) => l.slackNs !== 1 || l.mode === 'setTimeout').map((l) => l.p99), 10);
+  const y = (/** @type {number} */ v) => bottom - ((Math.log10(Math.max(v, minUs)) - Math.log10(minUs)) / (Math.log10(maxUs) - Math.log10(minUs))) * (bottom - top);
+  const colors = ['#555', '#1f77b4', '#2ca02c', '#ff7f0e', '#9467bd', '#d62728'];
+  const groupWidth = (width - left - 20) / DELAYS_MS.length;
+  const barWidth = groupWidth / (MECHANISMS.length + 1);
+  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="11">`];
+  parts.push(`<rect width="${width}" height="${height}" fill="white"/>`);
+  for (let decade = 0; 10 ** decade <= maxUs * 1.01; decade++) {
+    const yy = y(10 ** decade).toFixed(1);
+    parts.push(`<line x1="${left}" x2="${width - 20}" y1="${yy}" y2="${yy}" stroke="#ddd"/><text x="${left - 6}" y="${yy}" text-anchor="end" dy="4">${10 ** decade} µs</text>`);
+  }
+  DELAYS_MS.forEach((delayMs, g) => {
+    const x0 = left + g * groupWidth;
+    parts.push(`<text x="${(x0 + groupWidth / 2).toFixed(1)}" y="${bottom + 18}" text-anchor="middle">${delayMs} ms</text>`);
+    MECHANISMS.forEach((mode, m) => {
+      const l = find(mode, delayMs);
+      if (!l) return;
+      const x = x0 + (m + 0.5) * barWidth;
+      parts.push(`<rect x="${x.toFixed(1)}" y="${y(l.p50).toFixed(1)}" width="${(barWidth * 0.8).toFixed(1)}" height="${(bottom - y(l.p50)).toFixed(1)}" fill="${colors[m]}"><title>${mode} ${delayMs} ms p50 ${us(l.p50)} µs</title></rect>`);
+      parts.push(`<line x1="${x.toFixed(1)}" x2="${(x + barWidth * 0.8).toFixed(1)}" y1="${y(l.p99).toFixed(1)}" y2="${y(l.p99).toFixed(1)}" stroke="${colors[m]}" stroke-width="3"><title>${mode} ${delayMs} ms p99 ${us(l.p99)} µs</title></line>`);
+    });
+  });
+  MECHANISMS.forEach((mode, m) => {
+    parts.push(`<rect x="${left + m * 115}" y="${height - 28}" width="10" height="10" fill="${colors[m]}"/><text x="${left + m * 115 + 14}" y="${height - 19}">${mode}</text>`);
+  });
+  parts.push(`<text x="${left}" y="14">Lateness after the deadline: bar = p50, line = p99 (log scale)</text></svg>`);
+  return parts.join('\n');
+}
+
+if (!quick) {
+  const docPath = new URL('docs/performance.md', root);
+  const marker = '<!-- generated below by npm run bench -->';
+  const head = readFileSync(docPath, 'utf8').split(marker)[0];
+  writeFileSync(docPath, `${head}${marker}\n\n${report}\n\n![lateness](lateness.svg)\n`);
+  writeFileSync(new URL('docs/lateness.svg', root), svg());
+  progress('wrote docs/performance.md and docs/lateness.svg');
+}

@@ -40,6 +40,39 @@ test('precise-loop: ten periods, none early', (t) => {
   for (const line of r.lines) t.regex(line, /^period \d+: overrun \d+, on time$/);
 });
 
+test('timer-chain: a thousand timers on one host timer, none early', (t) => {
+  const r = example('timer-chain.js');
+  t.is(r.status, 0, r.stderr);
+  t.deepEqual(r.lines.slice(0, 2), ['backend: timerfd', 'one-shot timers fired: 1000/1000, early: 0']);
+  t.regex(r.lines[2]!, /^periodic: 1\d periods of 6 ms in [\d.]+ ms$/);
+  const rearms = Number(/^host re-arms: (\d+) for/.exec(r.lines[3]!)?.[1]);
+  t.true(rearms < 1010, `${rearms} re-arms: fewer than timers, since only head changes and passes re-arm`);
+});
+
+test('virtual-time: deterministic, each callback exactly at its deadline', (t) => {
+  const r = example('virtual-time.js');
+  t.is(r.status, 0, r.stderr);
+  t.deepEqual(r.lines, ['at 149 ms: 0 calls', 'at 150 ms: called at 150 ms', 'order: timer 20, sleep 30; virtual now 180 ms']);
+});
+
+test('qemu-clocks: the guest timer waits while the virtual clock is paused', (t) => {
+  const r = example('qemu-clocks.js');
+  t.is(r.status, 0, r.stderr);
+  t.is(r.lines.length, 3);
+  t.regex(r.lines[0]!, /^paused the virtual clock at virtual \+\d+ ms$/);
+  t.regex(r.lines[1]!, /^resumed it at real \+\d+ ms$/);
+  const [, virtualMs, realMs] = /^guest timer: virtual \+(\d+) ms, real \+(\d+) ms$/.exec(r.lines[2]!) ?? [];
+  t.true(Number(virtualMs) >= 60, 'never before its virtual deadline');
+  t.true(Number(realMs) >= 150, 'real time includes the 100 ms pause');
+});
+
 test('every example has a test here', (t) => {
-  t.deepEqual(readdirSync(new URL('examples', root)).sort(), ['alarm-watchdog.js', 'posix-timer.js', 'precise-loop.js']);
+  t.deepEqual(readdirSync(new URL('examples', root)).sort(), [
+    'alarm-watchdog.js',
+    'posix-timer.js',
+    'precise-loop.js',
+    'qemu-clocks.js',
+    'timer-chain.js',
+    'virtual-time.js',
+  ]);
 });
