@@ -6,6 +6,7 @@ import { ClockTimer, realtimeClock, SCALE_MS, virtualClock } from 'itimer';
 
 const startReal = realtimeClock.ns;
 const startVirtual = virtualClock.ns;
+/** @param {number} ns */
 const ms = (ns) => Math.round(ns / 1e6 / 10) * 10; // to the nearest 10 ms, for stable output
 
 // A guest timer due after 60 ms of *virtual* time.

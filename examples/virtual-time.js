@@ -6,7 +6,11 @@ import { chainNow, configureAlarms, setTimer, sleep, virtualTime } from 'itimer'
 
 configureAlarms('virtual');
 
-/** A debounce helper under test: calls `fn` once `waitMs` after the last call. */
+/**
+ * A debounce helper under test: calls `fn` once `waitMs` after the last call.
+ * @param {() => void} fn
+ * @param {number} waitMs
+ */
 function debounce(fn, waitMs) {
   /** @type {import('itimer').Timer | undefined} */
   let timer;
@@ -16,6 +20,7 @@ function debounce(fn, waitMs) {
   };
 }
 
+/** @type {number[]} */
 const calls = [];
 const debounced = debounce(() => calls.push(chainNow() / 1e6), 100);
 debounced();
@@ -26,6 +31,7 @@ console.log(`at ${chainNow() / 1e6} ms: ${calls.length} calls`);
 virtualTime.tick(1);
 console.log(`at ${chainNow() / 1e6} ms: called at ${calls.join(', ')} ms`);
 
+/** @type {string[]} */
 const order = [];
 sleep(30).then(() => order.push('sleep 30'));
 setTimer(() => order.push('timer 20'), 20);
