@@ -63,6 +63,24 @@ export const MIN_TIMER_REARM_NS = 250_000;
 const RUNAWAY_PASSES = 10_000;
 
 /**
+ * Rethrows errors that timer callbacks threw, each on the next tick, where Node reports
+ * uncaught exceptions from its own timers; the callbacks that did not throw all ran.
+ */
+export function rethrowLater(errors: readonly unknown[]): void {
+  for (const error of errors) {
+    process.nextTick(() => {
+      throw error;
+    });
+  }
+}
+
+/** The error for a timer that keeps re-arming itself while time is driven by hand. */
+export function loopLimitError(loopLimit: number, unit: string): Error {
+  const error = new Error(`Aborting after ${loopLimit} ${unit}, assuming an infinite loop: a timer keeps re-arming itself`);
+  return Object.assign(error, { code: 'ERR_ITIMER_LOOP_LIMIT' });
+}
+
+/**
  * A chain entry. Invariant: `heapIndex >= 0` exactly while armed (in the heap).
  * Subclasses (the public `Timer`) override {@link Waiter.fire} instead of allocating a
  * closure per timer.
@@ -265,25 +283,18 @@ export class TimerChain {
     }
     this.#inPass = true;
     const errors: unknown[] = [];
-    try {
-      for (const waiter of due) {
-        this.#running = waiter;
-        this.stats.fired++;
-        try {
-          waiter.fire(nowNs);
-        } catch (error) {
-          errors.push(error);
-        }
+    for (const waiter of due) {
+      this.#running = waiter;
+      this.stats.fired++;
+      try {
+        waiter.fire(nowNs);
+      } catch (error) {
+        errors.push(error);
       }
-    } finally {
-      this.#running = null;
-      this.#inPass = false;
     }
-    for (const error of errors) {
-      process.nextTick(() => {
-        throw error;
-      });
-    }
+    this.#running = null;
+    this.#inPass = false;
+    rethrowLater(errors);
     this.#watchRunaway(nowNs);
   }
 
@@ -353,7 +364,7 @@ export class TimerChain {
     const target = backend.nowNs + deltaNs;
     let passes = 0;
     for (let head = this.#heap.peek(); head && head.deadlineNs <= target; head = this.#heap.peek()) {
-      if (++passes > loopLimit) throw this.#loopError(loopLimit);
+      if (++passes > loopLimit) throw loopLimitError(loopLimit, 'timer passes');
       backend.nowNs = Math.max(backend.nowNs, head.deadlineNs);
       this.#pass(backend.nowNs);
     }
@@ -383,15 +394,10 @@ export class TimerChain {
     this.#virtual('runAll');
     let passes = 0;
     while (this.#heap.size > 0) {
-      if (++passes > loopLimit) throw this.#loopError(loopLimit);
+      if (++passes > loopLimit) throw loopLimitError(loopLimit, 'timer passes');
       this.next();
     }
     return passes;
-  }
-
-  #loopError(loopLimit: number): Error {
-    const error = new Error(`Aborting after ${loopLimit} timer passes, assuming an infinite loop: a timer keeps re-arming itself`);
-    return Object.assign(error, { code: 'ERR_ITIMER_LOOP_LIMIT' });
   }
 
   /** Zeroes the counters. */

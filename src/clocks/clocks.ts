@@ -15,7 +15,7 @@
  * @module
  */
 import { getChain } from '../chain/process-chain.js';
-import { Waiter } from '../chain/chain.js';
+import { loopLimitError, rethrowLater, Waiter } from '../chain/chain.js';
 import type { TimerChain } from '../chain/chain.js';
 import type { HeapEntry } from '../chain/heap.js';
 import { TimerHeap } from '../chain/heap.js';
@@ -210,7 +210,7 @@ export class QemuClock {
     for (let head = this.#heap.peek(); this.#enabled && head && head.deadlineNs <= target; head = this.#heap.peek()) {
       this.#virtualBaseNs = Math.max(this.#virtualBaseNs, head.deadlineNs);
       ran += this.#runTimers();
-      if (ran > loopLimit) throw loopError(loopLimit);
+      if (ran > loopLimit) throw loopLimitError(loopLimit, 'timers');
     }
     this.#virtualBaseNs = target;
     return ran;
@@ -233,7 +233,7 @@ export class QemuClock {
   runAll(loopLimit = 1000): number {
     this.#handDriven('runAll');
     let rounds = 0;
-    while (this.next()) if (++rounds > loopLimit) throw loopError(loopLimit);
+    while (this.next()) if (++rounds > loopLimit) throw loopLimitError(loopLimit, 'rounds');
     return rounds;
   }
 
@@ -268,11 +268,7 @@ export class QemuClock {
         errors.push(error);
       }
     }
-    for (const error of errors) {
-      process.nextTick(() => {
-        throw error;
-      });
-    }
+    rethrowLater(errors);
     this.#schedule();
     return due.length;
   }
@@ -294,11 +290,6 @@ export class QemuClock {
   _refChanged(): void {
     if (this.#waiter.armed) getChain().setRef(this.#waiter, this.#heap.items.some((t) => t.hasRef()));
   }
-}
-
-function loopError(loopLimit: number): Error {
-  const error = new Error(`Aborting after ${loopLimit} timers, assuming an infinite loop: a timer keeps re-arming itself`);
-  return Object.assign(error, { code: 'ERR_ITIMER_LOOP_LIMIT' });
 }
 
 /** `CLOCK_MONOTONIC`: QEMU's `rt_clock`. */
