@@ -51,6 +51,7 @@
  *   and the backends never fire early.
  * @module
  */
+import { startupSnapshot } from 'node:v8';
 import type { AlarmBackend, BackendName, UnixBackend, VirtualBackend } from '../backends/index.js';
 import { monotonicNowNs } from '../backends/index.js';
 import type { HeapEntry } from './heap.js';
@@ -200,6 +201,7 @@ export class TimerChain {
   start(backend: AlarmBackend): void {
     this.stop();
     backend.start(() => this.runPass());
+    if (this.#refCount > 0) this.#changeRef(0, true);
     this.#backend = backend;
     this.#virtualTime = backend.name === 'virtual' ? (backend as VirtualBackend) : undefined;
     this.#rearmHost();
@@ -212,6 +214,10 @@ export class TimerChain {
     this.#virtualTime = undefined;
     this.#hostArmed = false;
     backend?.stop();
+    // No handle may outlive a stop: an exec or a snapshot follows it (Node refuses to
+    // snapshot active handles); start() re-creates it.
+    clearInterval(this.#keepAlive);
+    this.#keepAlive = undefined;
   }
 
   /** Arms a waiter that is not armed (Akaros `set_alarm`). */
@@ -331,10 +337,13 @@ export class TimerChain {
     else backend.rearm(nowNs + deltaNs, deltaNs);
   }
 
-  #changeRef(delta: number): void {
-    const before = this.#refCount;
+  #changeRef(delta: number, force = false): void {
+    const before = force ? 0 : this.#refCount;
     this.#refCount += delta;
     if (before === 0 && this.#refCount > 0) {
+      // While a startup snapshot is built, timers are for the process that will deserialise
+      // it: nothing may keep the builder's event loop from draining.
+      if (startupSnapshot.isBuildingSnapshot()) return;
       this.#keepAlive ??= setInterval(() => {}, 2 ** 31 - 1);
       this.#keepAlive.ref();
     } else if (before > 0 && this.#refCount === 0) {

@@ -27,7 +27,8 @@ import { dieBySignal, isLibraryListener, userListeners, watchClaimedHandler } fr
 import { toTimeval } from '../posix/structs.js';
 import { C_LIMITS, validateInteger, validateObject } from '../posix/validate.js';
 import { Waiter } from './chain.js';
-import { activeAlarm, chainStarted, getChain, onBackendSwitch } from './process-chain.js';
+import type { TimerChain } from './chain.js';
+import { activeAlarm, chainStarted, getChain, onBackendSwitch, onQuit } from './process-chain.js';
 
 let intervalNs = 0;
 const realTimer = new Waiter(expire);
@@ -124,16 +125,23 @@ export function pause(): void {
  * Hands ITIMER_REAL over when the chain changes backend: onto `unix`, the kernel's current
  * setting becomes the virtual one; off `unix`, the virtual one goes back to the kernel.
  */
+function handBackToKernel(chain: TimerChain): void {
+  if (chain.backendName !== 'unix') return;
+  const current = remaining();
+  const wasArmed = chain.cancel(realTimer);
+  intervalNs = 0;
+  chain.stop(); // the unix backend disarms ITIMER_REAL on stop; then the kernel gets ours back
+  if (wasArmed) posix.setitimer('real', current);
+}
+
+// Before exec or a snapshot: the kernel keeps itimers across execve, so it must hold ours.
+onQuit(handBackToKernel);
+
 onBackendSwitch((chain, from, to) => {
   chain.lethalDeadline = () =>
     realTimer.armed && !listenerBeingAdded && userListeners('SIGALRM').length === 0 ? realTimer.deadlineNs : undefined;
-  if (from === 'unix' && to !== 'unix') {
-    const current = remaining();
-    const wasArmed = chain.cancel(realTimer);
-    intervalNs = 0;
-    chain.stop(); // the unix backend disarms ITIMER_REAL on stop; then the kernel gets ours back
-    if (wasArmed) posix.setitimer('real', current);
-  } else if (to === 'unix' && from !== 'unix') {
+  if (from === 'unix' && to !== 'unix') handBackToKernel(chain);
+  else if (to === 'unix' && from !== 'unix') {
     const kernel = posix.setitimer('real', {});
     const valueNs = kernel.value.sec * 1e9 + kernel.value.usec * 1e3;
     if (valueNs > 0) {

@@ -8,6 +8,8 @@
  */
 import type { AlarmConfig, BackendName } from '../backends/index.js';
 import { BACKENDS, defaultOrder, describeBackends, parseAlarmConfig } from '../backends/index.js';
+import { startupSnapshot } from 'node:v8';
+import { registerAtFork } from '../posix/atfork.js';
 import { validateInteger } from '../posix/validate.js';
 import { TimerChain } from './chain.js';
 
@@ -44,10 +46,53 @@ export function onBackendSwitch(hook: BackendSwitchHook): void {
   switchHooks.push(hook);
 }
 
-/** Starts `target` on the first backend of `order` that starts here. */
-function startFirst(target: TimerChain, order: readonly BackendName[]): void {
+const quitHooks: ((chain: TimerChain) => void)[] = [];
+
+/** @internal Registers a hook run before the chain stops for a process-image transition. */
+export function onQuit(hook: (chain: TimerChain) => void): void {
+  quitHooks.push(hook);
+}
+
+/**
+ * The chain's own atfork handlers, registered when itimer is imported — before any user's —
+ * so that its `before` handler runs after theirs (reverse order) and its `after` handlers
+ * before theirs: user handlers can use timers on either side.
+ * - before (exec, snapshot): QEMU `quit_timers` — hand ITIMER_REAL to the kernel, stop the
+ *   backend, release its host timer and every handle;
+ * - afterInParent (exec failed) and afterInChild (snapshot deserialised): QEMU
+ *   `reinit_timers` — start the best backend that starts here, re-arm; timers keep their
+ *   deadlines (CLOCK_MONOTONIC is system-wide, so a deadline set in the snapshot builder
+ *   still means the same instant in the new process on the same boot).
+ */
+registerAtFork({
+  before() {
+    if (!chain) return;
+    for (const hook of quitHooks) hook(chain);
+    chain.stop();
+  },
+  afterInParent: () => chain && startFirst(chain, availableAlarms()),
+  afterInChild() {
+    const restarted = chain;
+    if (!restarted) return;
+    // Deserialising a snapshot runs before the module loader is ready: carry on without FFI,
+    // then move to the best backend as soon as the process is up.
+    startFirst(restarted, availableAlarms(), true);
+    setImmediate(() => startFirst(restarted, availableAlarms()));
+  },
+});
+
+/** Backends that need no FFI: all a V8 startup snapshot builder may use (native handles cannot be serialised). */
+const WITHOUT_FFI = new Set<BackendName>(['libuv', 'virtual']);
+
+/**
+ * Starts `target` on the first backend of `order` that starts here. While a startup
+ * snapshot is built (or `withoutFfi`), only the first backend without FFI is tried (`libuv`
+ * unless `virtual` is enabled): the builder cannot serialise native handles, and a
+ * deserialising process cannot load packages yet.
+ */
+function startFirst(target: TimerChain, order: readonly BackendName[], withoutFfi = startupSnapshot.isBuildingSnapshot()): void {
   const failures: string[] = [];
-  for (const name of order) {
+  for (const name of withoutFfi ? [...order.filter((n) => WITHOUT_FFI.has(n)), 'libuv' as const].slice(0, 1) : order) {
     const backend = BACKENDS.find((b) => b.name === name)!.create();
     try {
       for (const hook of switchHooks) hook(target, target.backendName, name);

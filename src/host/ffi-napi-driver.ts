@@ -5,7 +5,7 @@
  * the default; selected with `ITIMER_FFI=ffi-napi` or `selectFfiDriver('ffi-napi')`.
  * @module
  */
-import { createRequire } from 'node:module';
+import { packageRequire } from './require.js';
 import type { CType, FfiDriver, HostCalls } from './prototypes.js';
 import { PROTOTYPES } from './prototypes.js';
 
@@ -50,7 +50,7 @@ function cStringArray(ref: RefNapi, strings: readonly string[]): Buffer {
  * Loads the ffi-napi packages with `require`.
  * @throws Error with code `ERR_ITIMER_FFI_DRIVER` saying how to install them when they are missing.
  */
-export function ffiNapiDriver(require: NodeJS.Require = createRequire(import.meta.url)): FfiDriver {
+export function ffiNapiDriver(require: NodeJS.Require = packageRequire()): FfiDriver {
   let ffi: FfiNapi;
   let ref: RefNapi;
   try {

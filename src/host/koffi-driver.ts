@@ -2,7 +2,7 @@
  * The default FFI driver: koffi (prebuilt binaries, ~0.1 µs per call).
  * @module
  */
-import { createRequire } from 'node:module';
+import { packageRequire } from './require.js';
 import type { CType, FfiDriver, HostCalls, Prototype } from './prototypes.js';
 import { PROTOTYPES } from './prototypes.js';
 
@@ -30,7 +30,7 @@ function declare(library: ReturnType<KoffiModule['load']>, name: string, proto: 
 }
 
 /** Loads koffi with `require` (synchronously, on first use of the host layer). */
-export function koffiDriver(require: NodeJS.Require = createRequire(import.meta.url)): FfiDriver {
+export function koffiDriver(require: NodeJS.Require = packageRequire()): FfiDriver {
   const koffi = require('koffi') as KoffiModule;
   return {
     name: 'koffi',

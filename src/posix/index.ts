@@ -30,3 +30,5 @@ export {
   type ItimerspecInput,
 } from './structs.js';
 export type { CodedError } from './validate.js';
+export { registerAtFork, type AtForkHandlers, type AtForkPhase } from './atfork.js';
+export { execve, execvp } from './exec.js';

@@ -59,6 +59,19 @@ export function signalName(signal: number): NodeJS.Signals | undefined {
 /** Handlers installed through {@link sigaction}, by signal number. */
 const handlers = new Map<number, SignalHandler>();
 
+/** Signals the user set to SIG_IGN through {@link sigaction} (exec keeps those ignored). */
+const userIgnored = new Set<string>();
+
+/** @internal Whether the user ignored `signal` with sigaction (rather than Node at startup). */
+export function ignoredByUser(signal: NodeJS.Signals): boolean {
+  return userIgnored.has(signal);
+}
+
+/** @internal Records that `signal` is ignored because Node ignores it, not the user (exec's undo). */
+export function forgetUserIgnored(signal: NodeJS.Signals): void {
+  userIgnored.delete(signal);
+}
+
 /**
  * Signals itimer itself listens to (the timer chain's SIGALRM on the 'unix' backend), with
  * its listeners. While a signal is claimed, the user's disposition is emulated: a handler
@@ -209,6 +222,10 @@ export function sigaction(signal: SignalInput, action?: 'SIG_DFL' | 'SIG_IGN' | 
       process.on(name, action);
       return previous;
     }
+  }
+  if (name !== undefined) {
+    if (action === 'SIG_IGN') userIgnored.add(name);
+    else userIgnored.delete(name);
   }
   const next = structBuffer('sigaction');
   next.writeBigUInt64LE(action === 'SIG_IGN' ? BigInt(SIG_IGN) : BigInt(SIG_DFL), layoutsFor().sigaction.fields.sa_handler.offset);
