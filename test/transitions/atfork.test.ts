@@ -1,0 +1,80 @@
+/**
+ * The atfork registry: pthread_atfork(3) ordering, registration during a transition,
+ * throwing handlers, validation. Every transition runs in a child process (exec replaces
+ * the process).
+ */
+import test from 'ava';
+import { execFile } from 'node:child_process';
+import { registerAtFork } from '../../src/index.js';
+import { runAtFork } from '../../src/posix/atfork.js';
+
+function child(code: string, env: Record<string, string> = {}) {
+  return new Promise<{ status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) => {
+    const proc = execFile(
+      process.execPath,
+      [...process.execArgv, '--input-type=module', '-e', `import * as itimer from './src/index.ts'; ${code}`],
+      { cwd: new URL('../..', import.meta.url), encoding: 'utf8', env: { ...process.env, ...env }, timeout: 20_000 },
+      (_error, stdout, stderr) => resolve({ status: proc.exitCode, signal: proc.signalCode, stdout: stdout.trim(), stderr }),
+    );
+  });
+}
+
+test('before runs in reverse registration order, the others in order (pthread_atfork)', (t) => {
+  const order: string[] = [];
+  const undo = ['A', 'B', 'C'].map((name) =>
+    registerAtFork({ before: () => order.push(`before ${name}`), afterInParent: () => order.push(`parent ${name}`), afterInChild: () => order.push(`child ${name}`) }),
+  );
+  runAtFork('before');
+  runAtFork('afterInParent');
+  runAtFork('afterInChild');
+  undo.forEach((u) => u());
+  t.deepEqual(order, ['before C', 'before B', 'before A', 'parent A', 'parent B', 'parent C', 'child A', 'child B', 'child C']);
+  runAtFork('before');
+  t.is(order.length, 9, 'unregistered');
+});
+
+test('a handler registered during a transition is not run for it; a throwing one does not stop the others', (t) => {
+  const order: string[] = [];
+  let late: (() => void) | undefined;
+  const undo = [
+    registerAtFork({ before: () => order.push('first') }),
+    registerAtFork({
+      before: () => {
+        late = registerAtFork({ before: () => order.push('late') });
+        throw new Error('handler failed');
+      },
+    }),
+  ];
+  const errors = runAtFork('before');
+  t.deepEqual(order, ['first']);
+  t.is((errors[0] as Error).message, 'handler failed');
+  runAtFork('before');
+  t.deepEqual(order, ['first', 'late', 'first'], 'the late handler runs from the next transition on');
+  [...undo, late!].forEach((u) => u());
+});
+
+test('at least one handler, and only functions', (t) => {
+  t.throws(() => registerAtFork({}), { code: 'ERR_INVALID_ARG_TYPE' });
+  t.throws(() => registerAtFork(null as never), { code: 'ERR_INVALID_ARG_TYPE' });
+  t.throws(() => registerAtFork({ before: 'x' as never }), { code: 'ERR_INVALID_ARG_TYPE' });
+});
+
+test('exec: before handlers run, and a throwing one is reported on stderr before the new program starts', async (t) => {
+  const r = await child(`
+    itimer.registerAtFork({ before: () => console.log('before 1') });
+    itimer.registerAtFork({ before: () => { throw new Error('broken handler'); } });
+    itimer.registerAtFork({ before: () => console.log('before 3'), afterInParent: () => console.log('never') });
+    itimer.execvp('sh', ['sh', '-c', 'echo new program']);`);
+  t.is(r.stdout, 'before 3\nbefore 1\nnew program', r.stderr);
+  t.regex(r.stderr, /itimer: an atfork before handler threw: Error: broken handler/);
+  t.is(r.status, 0);
+});
+
+test('exec failure: the errno error, afterInParent handlers, and the chain restarted with its timers', async (t) => {
+  const r = await child(`
+    itimer.registerAtFork({ before: () => console.log('before'), afterInParent: () => console.log('afterInParent on', itimer.activeAlarm()) });
+    itimer.setTimer(() => console.log('timer fired on', itimer.activeAlarm()), 100);
+    try { itimer.execvp('itimer-no-such-program', ['x']); } catch (e) { console.log(e.code, e.syscall); }
+    try { itimer.execve('/etc/passwd', ['passwd'], {}); } catch (e) { console.log(e.code, e.syscall); }`, { ITIMER_CLOCK: 'dynticks' });
+  t.is(r.stdout, 'before\nafterInParent on dynticks\nENOENT execvp\nbefore\nafterInParent on dynticks\nEACCES execve\ntimer fired on dynticks', r.stderr);
+});

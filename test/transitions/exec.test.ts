@@ -1,0 +1,56 @@
+/**
+ * exec through the library, checked from outside: what the new program inherits.
+ */
+import test from 'ava';
+import { execFile } from 'node:child_process';
+
+function child(code: string, env: Record<string, string> = {}) {
+  const started = performance.now();
+  return new Promise<{ status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; seconds: number }>((resolve) => {
+    const proc = execFile(
+      process.execPath,
+      [...process.execArgv, '--input-type=module', '-e', `import * as itimer from './src/index.ts'; ${code}`],
+      { cwd: new URL('../..', import.meta.url), encoding: 'utf8', env: { ...process.env, ...env }, timeout: 20_000 },
+      (_error, stdout, stderr) =>
+        resolve({ status: proc.exitCode, signal: proc.signalCode, stdout: stdout.trim(), stderr, seconds: (performance.now() - started) / 1000 }),
+    );
+  });
+}
+
+for (const backend of ['timerfd', 'unix']) {
+  test(`${backend}: alarm(1) survives execve — the new program is ended by SIGALRM`, async (t) => {
+    const r = await child(`itimer.chainNow(); itimer.alarm(1); itimer.execvp('sleep', ['sleep', '5']);`, { ITIMER_CLOCK: backend });
+    t.is(r.signal, 'SIGALRM', r.stderr);
+    t.true(r.seconds < 4.5);
+  });
+}
+
+test('POSIX timers do not survive execve', async (t) => {
+  const r = await child(`itimer.timerCreate('CLOCK_MONOTONIC').settime({ value: 0.3 }); itimer.execvp('sh', ['sh', '-c', 'sleep 1; echo survived']);`);
+  t.is(r.stdout, 'survived', r.stderr);
+  t.is(r.status, 0);
+});
+
+test("Node's ignored SIGPIPE and SIGXFSZ are restored to default; a user's SIG_IGN is kept", async (t) => {
+  const show = `itimer.execvp('sh', ['sh', '-c', 'grep SigIgn /proc/self/status']);`;
+  const plain = await child(show);
+  t.is(plain.stdout, 'SigIgn:\t0000000000000000', plain.stderr);
+  const kept = await child(`itimer.sigaction('SIGPIPE', 'SIG_IGN'); ${show}`);
+  t.is(kept.stdout, 'SigIgn:\t0000000000001000', kept.stderr);
+});
+
+test('stdio reaches the new program: FD_CLOEXEC and O_NONBLOCK cleared on fds 0-2', async (t) => {
+  const r = await child(`process.stdout.write('from node\\n'); itimer.execvp('sh', ['sh', '-c', 'echo from sh; grep flags /proc/self/fdinfo/1']);`);
+  const [first, second, flags] = r.stdout.split('\n');
+  t.deepEqual([first, second], ['from node', 'from sh'], r.stderr);
+  t.is(Number.parseInt(flags!.split('\t')[1]!, 8) & 0o4000, 0, `${flags}: no O_NONBLOCK`);
+});
+
+test('bad arguments are refused before anything runs', async (t) => {
+  const r = await child(`
+    itimer.registerAtFork({ before: () => console.log('before ran') });
+    for (const call of [() => itimer.execvp('', ['x']), () => itimer.execvp('sh', 'sh'), () => itimer.execvp('sh', ['a\\0b']), () => itimer.execve('/bin/sh', ['sh'], 5)]) {
+      try { call(); } catch (e) { console.log(e.code); }
+    }`);
+  t.is(r.stdout, 'ERR_INVALID_ARG_TYPE\nERR_INVALID_ARG_TYPE\nERR_INVALID_ARG_TYPE\nERR_INVALID_ARG_TYPE', r.stderr);
+});
