@@ -6,6 +6,8 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, release } from 'node:os';
+import { quantile } from '../dist/cli/probe/lateness.js';
+import { latenessSvg } from '../dist/cli/probe/svg.js';
 
 const quick = process.argv.includes('--quick');
 const root = new URL('..', import.meta.url);
@@ -28,8 +30,6 @@ function runJson(script, args, nodeArgs = /** @type {string[]} */ ([])) {
   return JSON.parse(out.trim().split('\n').at(-1) ?? '{}');
 }
 
-/** @param {number[]} sorted @param {number} q */
-const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 /** @param {number[]} values */
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 
@@ -115,48 +115,14 @@ for (const pending of [...new Set(throughput.map((r) => r.pending))]) {
 const report = lines.join('\n');
 process.stdout.write(`${report}\n`);
 
-// ---- SVG: p50 and p99 per mechanism and delay, log scale ----
-function svg() {
-  const width = 760;
-  const height = 360;
-  const left = 60;
-  const bottom = 300;
-  const top = 20;
-  const minUs = 1;
-  const maxUs = Math.max(...lateness.filter((l) => l.slackNs !== 1 || l.mode === 'setTimeout').map((l) => l.p99), 10);
-  const y = (/** @type {number} */ v) => bottom - ((Math.log10(Math.max(v, minUs)) - Math.log10(minUs)) / (Math.log10(maxUs) - Math.log10(minUs))) * (bottom - top);
-  const colors = ['#555', '#1f77b4', '#2ca02c', '#ff7f0e', '#9467bd', '#d62728'];
-  const groupWidth = (width - left - 20) / DELAYS_MS.length;
-  const barWidth = groupWidth / (MECHANISMS.length + 1);
-  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="11">`];
-  parts.push(`<rect width="${width}" height="${height}" fill="white"/>`);
-  for (let decade = 0; 10 ** decade <= maxUs * 1.01; decade++) {
-    const yy = y(10 ** decade).toFixed(1);
-    parts.push(`<line x1="${left}" x2="${width - 20}" y1="${yy}" y2="${yy}" stroke="#ddd"/><text x="${left - 6}" y="${yy}" text-anchor="end" dy="4">${10 ** decade} µs</text>`);
-  }
-  DELAYS_MS.forEach((delayMs, g) => {
-    const x0 = left + g * groupWidth;
-    parts.push(`<text x="${(x0 + groupWidth / 2).toFixed(1)}" y="${bottom + 18}" text-anchor="middle">${delayMs} ms</text>`);
-    MECHANISMS.forEach((mode, m) => {
-      const l = find(mode, delayMs);
-      if (!l) return;
-      const x = x0 + (m + 0.5) * barWidth;
-      parts.push(`<rect x="${x.toFixed(1)}" y="${y(l.p50).toFixed(1)}" width="${(barWidth * 0.8).toFixed(1)}" height="${(bottom - y(l.p50)).toFixed(1)}" fill="${colors[m]}"><title>${mode} ${delayMs} ms p50 ${us(l.p50)} µs</title></rect>`);
-      parts.push(`<line x1="${x.toFixed(1)}" x2="${(x + barWidth * 0.8).toFixed(1)}" y1="${y(l.p99).toFixed(1)}" y2="${y(l.p99).toFixed(1)}" stroke="${colors[m]}" stroke-width="3"><title>${mode} ${delayMs} ms p99 ${us(l.p99)} µs</title></line>`);
-    });
-  });
-  MECHANISMS.forEach((mode, m) => {
-    parts.push(`<rect x="${left + m * 115}" y="${height - 28}" width="10" height="10" fill="${colors[m]}"/><text x="${left + m * 115 + 14}" y="${height - 19}">${mode}</text>`);
-  });
-  parts.push(`<text x="${left}" y="14">Lateness after the deadline: bar = p50, line = p99 (log scale)</text></svg>`);
-  return parts.join('\n');
-}
-
 if (!quick) {
   const docPath = new URL('docs/performance.md', root);
   const marker = '<!-- generated below by npm run bench -->';
   const head = readFileSync(docPath, 'utf8').split(marker)[0];
   writeFileSync(docPath, `${head}${marker}\n\n${report}\n\n![lateness](lateness.svg)\n`);
-  writeFileSync(new URL('docs/lateness.svg', root), svg());
+  writeFileSync(
+    new URL('docs/lateness.svg', root),
+    latenessSvg(lateness.filter((l) => l.slackNs !== 1 || l.mode === 'setTimeout'), MECHANISMS, DELAYS_MS),
+  );
   progress('wrote docs/performance.md and docs/lateness.svg');
 }

@@ -3,6 +3,10 @@
  */
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const bin = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
@@ -39,4 +43,69 @@ test('conformance prints a table and a summary line', (t) => {
   t.regex(r.stdout, /RESULT \| CASE \/ REFERENCE +\| EXPECTED +\| GOT/);
   t.regex(r.stdout, /PASS +\| getitimer\/einval/);
   t.true(r.stdout.endsWith(`FFI driver ffi-napi, ${process.arch}, Node ${process.version}: 1 passed, 0 failed\n`));
+});
+
+test('backends: the order of precedence, what starts, what is active (QEMU -clock help)', (t) => {
+  const r = itimer('backends', '--json', '--clock', 'hpet,unix,libuv');
+  t.is(r.status, 0, r.stderr);
+  const report = JSON.parse(r.stdout) as { order: string[]; active: string; messages: string[]; backends: { name: string; enabled: boolean; starts: boolean }[] };
+  t.deepEqual(report.order, ['unix', 'libuv']);
+  t.is(report.active, 'unix');
+  t.deepEqual(report.messages, ['Unknown clock hpet']);
+  t.deepEqual(report.backends.map((b) => [b.name, b.enabled, b.starts]), [
+    ['unix', true, true],
+    ['libuv', true, true],
+    ['timerfd', false, true],
+    ['dynticks', false, true],
+    ['virtual', false, true],
+  ]);
+  const text = itimer('backends');
+  t.regex(text.stdout, /^Available alarm timers, in order of precedence:\n {2}timerfd +starts, ACTIVE/);
+  t.is(itimer('backends', '--clock', 'hpet').status, 2);
+});
+
+test('probe: every mechanism measured in its own process, none early, and a --clock recommendation', (t) => {
+  const r = itimer('probe', '--json', '--samples', '5', '--delay', '2', '--clock', 'timerfd,libuv');
+  t.is(r.status, 0, r.stderr);
+  const report = JSON.parse(r.stdout) as { results: { mode: string; early: number; n: number }[]; recommendation: string };
+  t.deepEqual(report.results.map((x) => x.mode), ['floor', 'timerfd', 'libuv', 'setTimeout']);
+  t.true(report.results.filter((x) => x.mode !== 'setTimeout').every((x) => x.early === 0 && x.n === 5));
+  t.deepEqual(report.recommendation.split(',').sort(), ['libuv', 'timerfd']);
+  t.regex(r.stderr, /\[#{30}\] 4\/4 done/);
+  for (const args of [['--samples', '0'], ['--delay', 'x'], ['--clock', 'hpet']]) t.is(itimer('probe', ...args).status, 2, args.join(' '));
+});
+
+test('probe: table, histograms, SVG and the recommendation line', (t) => {
+  const svg = join(mkdtempSync(join(tmpdir(), 'itimer-probe-')), 'plot.svg');
+  const r = itimer('probe', '--samples', '3', '--delay', '1', '--clock', 'timerfd', '--svg', svg);
+  t.is(r.status, 0, r.stderr);
+  t.regex(r.stdout, /^Lateness after the deadline, µs/);
+  t.regex(r.stdout, /\n {2}timerfd at 1 ms\n/);
+  t.regex(r.stdout, /Recommended: --clock timerfd /);
+  t.regex(readFileSync(svg, 'utf8'), /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+});
+
+test('exec: timers armed, then the command in place; 127 / 126 / 2 as shells do', (t) => {
+  const alarmed = itimer('exec', '--alarm', '1', '--', 'sleep', '5');
+  t.is(alarmed.signal, 'SIGALRM');
+  const virtual = itimer('exec', '--itimer', 'virtual=0.1', '--', 'sh', '-c', 'while :; do :; done');
+  t.is(virtual.signal, 'SIGVTALRM');
+  const fine = itimer('exec', '--itimer', 'real=5,1', '--', 'sh', '-c', 'echo ran; exit 3');
+  t.is(fine.status, 3);
+  t.is(fine.stdout, 'ran\n');
+  const missing = itimer('exec', '--', 'itimer-no-such-command');
+  t.is(missing.status, 127);
+  t.regex(missing.stderr, /^itimer: itimer-no-such-command: ENOENT/);
+  t.is(itimer('exec', '--', '/etc/passwd').status, 126);
+  for (const args of [['--'], ['--alarm', '1.5', '--', 'true'], ['--alarm', '-1', '--', 'true'], ['--itimer', 'wall=1', '--', 'true'], ['--itimer', 'real=x', '--', 'true']]) {
+    t.is(itimer('exec', ...args).status, 2, args.join(' '));
+  }
+});
+
+test('spawnWithTimers: a child_process child gets its own alarm through the trampoline', async (t) => {
+  const { spawnWithTimers } = await import('../src/index.js');
+  const child = spawnWithTimers('sleep', ['5'], { alarm: 1 }, { stdio: 'ignore' });
+  const [status, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
+  t.is(status, null);
+  t.is(signal, 'SIGALRM');
 });

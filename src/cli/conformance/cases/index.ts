@@ -6,8 +6,9 @@ import type { ConformanceCase } from '../framework.js';
 import { alarmCases } from './alarm.js';
 import { clockCases } from './clock.js';
 import { itimerCases } from './itimer.js';
+import { processCases } from './process.js';
 import { signalCases } from './signal.js';
 import { timerCases } from './timer.js';
 
-/** All cases: alarm/ualarm, setitimer/getitimer, POSIX timers, signals, clocks. */
-export const CASES: readonly ConformanceCase[] = [...alarmCases, ...itimerCases, ...timerCases, ...signalCases, ...clockCases];
+/** All cases: alarm/ualarm, setitimer/getitimer, POSIX timers, signals, clocks, process boundaries. */
+export const CASES: readonly ConformanceCase[] = [...alarmCases, ...itimerCases, ...timerCases, ...signalCases, ...clockCases, ...processCases];

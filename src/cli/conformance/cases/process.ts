@@ -1,0 +1,91 @@
+/**
+ * Cases about process boundaries: children, execve, and the atfork registry.
+ * @module
+ */
+import { execFile } from 'node:child_process';
+import { alarm, getitimer, setitimer } from '../../../chain/itimer-real.js';
+import { execvp, registerAtFork, timerCreate } from '../../../posix/index.js';
+import { runAtFork } from '../../../posix/atfork.js';
+import type { ConformanceCase } from '../framework.js';
+import { expectChild } from '../framework.js';
+
+/** The itimer entry point next to these cases (src/index.ts under tsx, dist/index.js built). */
+const entry = new URL(`../../../index${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href;
+
+/** Node code that prints this process's ITIMER_REAL and ITIMER_VIRTUAL, rounded to seconds. */
+const SHOW_ITIMERS = `import { getitimer, alarm } from ${JSON.stringify(entry)};
+  const r = getitimer('real'), v = getitimer('virtual');
+  console.log('real', Math.round(r.value.sec + r.value.usec / 1e6), 'virtual', Math.round(v.value.sec + v.value.usec / 1e6), 'alarm(0)', alarm(0));`;
+
+export const processCases: ConformanceCase[] = [
+  {
+    id: 'fork/children-start-clean',
+    title: 'a child process (child_process) starts with no alarm and no interval timers; the parent keeps its own',
+    reference: 'fork(2) ("interval timers … are reset in the child"); LTP alarm03, alarm07 in spirit',
+    serial: true,
+    async run() {
+      alarm(100);
+      setitimer('virtual', { value: 50 });
+      const childSaw = await new Promise<string>((resolve) => {
+        execFile(process.execPath, [...process.execArgv, '--input-type=module', '-e', SHOW_ITIMERS], { encoding: 'utf8' }, (error, stdout, stderr) =>
+          resolve(error ? `failed: ${stderr.trim().split('\n').at(-1)}` : stdout.trim()),
+        );
+      });
+      const parentVirtual = getitimer('virtual').value.sec;
+      setitimer('virtual', {});
+      return {
+        expected: 'child: real 0 virtual 0 alarm(0) 0; parent: alarm(0) 100, virtual about 50',
+        got: `child: ${childSaw}; parent: alarm(0) ${alarm(0)}, virtual ${parentVirtual >= 49 ? 'about 50' : parentVirtual}`,
+      };
+    },
+  },
+  {
+    id: 'execve/itimers-survive',
+    title: 'alarm and interval timers are kept across execve: the new program sees them running',
+    reference: 'execve(2) ("POSIX.1 … interval timers are preserved"), setitimer(2) NOTES',
+    child() {
+      alarm(30);
+      setitimer('virtual', { value: 20 });
+      execvp(process.execPath, [process.execPath, ...process.execArgv, '--input-type=module', '-e', SHOW_ITIMERS]);
+    },
+    run: expectChild('real 30 virtual 20 alarm(0) 30 | exit 0'),
+  },
+  {
+    id: 'execve/posix-timers-deleted',
+    title: 'POSIX timers are deleted by execve: an armed SIGALRM timer does not reach the new program',
+    reference: 'timer_create(2) ("the timers are … deleted during an execve(2)")',
+    child() {
+      timerCreate('CLOCK_MONOTONIC').settime({ value: 0.2 });
+      execvp('sh', ['sh', '-c', 'sleep 1; echo still running']);
+    },
+    run: expectChild('still running | exit 0'),
+  },
+  {
+    id: 'atfork/ordering',
+    title: 'prepare handlers run in reverse order of registration, parent and child handlers in order; one registered during a run waits for the next',
+    reference: "pthread_atfork(3); Python's os.register_at_fork tests",
+    run() {
+      const order: string[] = [];
+      const undo = ['1', '2', '3'].map((n) =>
+        registerAtFork({
+          before: () => {
+            order.push(`before${n}`);
+            if (n === '2' && order.length < 4) undo.push(registerAtFork({ before: () => order.push('late') }));
+          },
+          afterInParent: () => order.push(`parent${n}`),
+          afterInChild: () => order.push(`child${n}`),
+        }),
+      );
+      runAtFork('before');
+      runAtFork('afterInParent');
+      runAtFork('afterInChild');
+      runAtFork('before');
+      undo.forEach((u) => u());
+      return {
+        expected: 'before3 before2 before1 parent1 parent2 parent3 child1 child2 child3 late before3 before2 before1',
+        got: order.join(' '),
+      };
+    },
+  },
+];
+

@@ -1,0 +1,25 @@
+/**
+ * Starting a command with its own alarm or CPU-time limits. Children started by
+ * `child_process` never inherit itimers or POSIX timers (the kernel clears them at fork),
+ * so the command is started through `itimer exec`, which arms them and execs in place.
+ * @module
+ */
+import type { ChildProcess, SpawnOptions } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { ExecTimers } from './commands/exec.js';
+import { execArguments } from './commands/exec.js';
+
+export type { ExecItimers, ExecTimers, ItimerSeconds } from './commands/exec.js';
+
+const cli = fileURLToPath(new URL(`./main${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
+
+/**
+ * Spawns `command` with `args` like `child_process.spawn`, with `timers` armed in it: e.g.
+ * `{ alarm: 5 }` (ended by SIGALRM after 5 s) or `{ itimers: { virtual: [2] } }` (after 2 s
+ * of user CPU time, SIGVTALRM). The child's exit status is the command's, or 127 if it is
+ * not found, 126 if it cannot be executed.
+ */
+export function spawnWithTimers(command: string, args: readonly string[], timers: ExecTimers, options: SpawnOptions = {}): ChildProcess {
+  return spawn(process.execPath, [...process.execArgv, cli, ...execArguments(timers, command, args)], options);
+}
