@@ -66,9 +66,31 @@ test('qemu-clocks: the guest timer waits while the virtual clock is paused', (t)
   t.true(Number(realMs) >= 150, 'real time includes the 100 ms pause');
 });
 
+test('exec-timeout: wall-clock and CPU limits through the exec trampoline', (t) => {
+  const r = example('exec-timeout.js');
+  t.is(r.status, 0, r.stderr);
+  t.deepEqual(r.lines, ['sleep 10 with --alarm 1: ended by SIGALRM', 'busy loop with 0.3 s of CPU: ended by SIGVTALRM', 'exit 3 within the limit: exit 3']);
+});
+
+test('atfork-exec: hooks in pthread_atfork order; the alarm survives the exec', (t) => {
+  const r = example('atfork-exec.js');
+  t.is(r.signal, 'SIGALRM', r.stderr);
+  t.deepEqual(r.lines, [
+    'before: close connections',
+    'before: flush logs',
+    'afterInParent: exec failed, reopen connections',
+    'exec failed as expected: ENOENT: no such file or directory, execvp',
+    'before: close connections',
+    'before: flush logs',
+    'sh: running with the alarm still pending',
+  ]);
+});
+
 test('every example has a test here', (t) => {
   t.deepEqual(readdirSync(new URL('examples', root)).sort(), [
     'alarm-watchdog.js',
+    'atfork-exec.js',
+    'exec-timeout.js',
     'posix-timer.js',
     'precise-loop.js',
     'qemu-clocks.js',
