@@ -12,7 +12,15 @@ import { execArguments } from './commands/exec.js';
 
 export type { ExecItimers, ExecTimers, ItimerSeconds } from './commands/exec.js';
 
-const cli = fileURLToPath(new URL(`./main${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
+/** The CLI's own file; computed on use, so that importing itimer into a bundle works. */
+function cliPath(): string {
+  const here = (import.meta as { url?: string }).url;
+  if (!here) {
+    const error = new Error('spawnWithTimers() runs the itimer CLI file, which a bundle does not have: install itimer as a package to use it');
+    throw Object.assign(error, { code: 'ERR_ITIMER_NO_CLI' });
+  }
+  return fileURLToPath(new URL(`./main${here.endsWith('.ts') ? '.ts' : '.js'}`, here));
+}
 
 /**
  * Spawns `command` with `args` like `child_process.spawn`, with `timers` armed in it: e.g.
@@ -21,5 +29,5 @@ const cli = fileURLToPath(new URL(`./main${import.meta.url.endsWith('.ts') ? '.t
  * not found, 126 if it cannot be executed.
  */
 export function spawnWithTimers(command: string, args: readonly string[], timers: ExecTimers, options: SpawnOptions = {}): ChildProcess {
-  return spawn(process.execPath, [...process.execArgv, cli, ...execArguments(timers, command, args)], options);
+  return spawn(process.execPath, [...process.execArgv, cliPath(), ...execArguments(timers, command, args)], options);
 }

@@ -32,7 +32,7 @@ test('a timer armed in the snapshot builder (libuv) keeps its deadline and fires
   const esbuild = join(root, 'node_modules/.bin/esbuild');
   execFileSync(esbuild, [join(dir, 'entry.ts'), '--bundle', '--platform=node', '--format=cjs', `--outfile=${join(dir, 'entry.cjs')}`, '--log-level=error', '--external:koffi', '--external:@2060.io/*']);
   const blob = join(dir, 'snapshot.blob');
-  const built = execFileSync(process.execPath, ['--snapshot-blob', blob, '--build-snapshot', join(dir, 'entry.cjs')], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const built = execFileSync(process.execPath, ['--snapshot-blob', blob, '--build-snapshot', join(dir, 'entry.cjs')], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   t.is(built.trim(), 'building: chain on libuv\nbefore: chain on libuv');
   // Run from the project directory: the FFI package resolves from the current directory there.
   const ran = execFileSync(process.execPath, ['--snapshot-blob', blob], { cwd: root, encoding: 'utf8' }).trim().split('\n');
