@@ -112,6 +112,9 @@ export function getChain(): TimerChain {
     const created = new TimerChain();
     startFirst(created, availableAlarms());
     chain = created;
+    // On a normal exit the backend stops and releases its host timer and fd (and the
+    // unix backend disarms ITIMER_REAL) before the process's other exit listeners run.
+    process.on('exit', () => created.stop());
   }
   return chain;
 }

@@ -54,3 +54,13 @@ test('bad arguments are refused before anything runs', async (t) => {
     }`);
   t.is(r.stdout, 'ERR_INVALID_ARG_TYPE\nERR_INVALID_ARG_TYPE\nERR_INVALID_ARG_TYPE\nERR_INVALID_ARG_TYPE', r.stderr);
 });
+
+test('on normal exit the backend stops and releases its host timer and fd', async (t) => {
+  const r = await child(`
+    import { readdirSync, readlinkSync } from 'node:fs';
+    const timerfds = () => readdirSync('/proc/self/fd').filter((fd) => { try { return readlinkSync('/proc/self/fd/' + fd).includes('timerfd'); } catch { return false; } }).length;
+    itimer.setTimer(() => {}, 60_000).unref();
+    console.log('running', itimer.activeAlarm(), 'timerfds', timerfds());
+    process.on('exit', () => console.log('at exit: backend', itimer.activeAlarm() ?? 'stopped', 'timerfds', timerfds()));`);
+  t.is(r.stdout, 'running timerfd timerfds 1\nat exit: backend stopped timerfds 0', r.stderr);
+});
