@@ -8,7 +8,8 @@ import { clockCases } from './clock.js';
 import { itimerCases } from './itimer.js';
 import { processCases } from './process.js';
 import { signalCases } from './signal.js';
+import { snapshotCases } from './snapshot.js';
 import { timerCases } from './timer.js';
 
-/** All cases: alarm/ualarm, setitimer/getitimer, POSIX timers, signals, clocks, process boundaries. */
-export const CASES: readonly ConformanceCase[] = [...alarmCases, ...itimerCases, ...timerCases, ...signalCases, ...clockCases, ...processCases];
+/** All cases: alarm/ualarm, setitimer/getitimer, POSIX timers, signals, clocks, process boundaries, snapshots. */
+export const CASES: readonly ConformanceCase[] = [...alarmCases, ...itimerCases, ...timerCases, ...signalCases, ...clockCases, ...processCases, ...snapshotCases];

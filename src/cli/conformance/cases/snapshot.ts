@@ -1,0 +1,63 @@
+/**
+ * V8 startup snapshot case: the Node analogue of a fork child, via the atfork phases.
+ * @module
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ConformanceCase } from '../framework.js';
+
+/** The itimer entry point next to these cases (src/index.ts under tsx, dist/index.js built). */
+const entry = fileURLToPath(new URL(`../../../index${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
+
+/** The project directory: where `koffi` and `esbuild` resolve from. */
+const projectDir = fileURLToPath(new URL('../../../../', import.meta.url));
+
+const SCRIPT = `
+  import { startupSnapshot } from 'node:v8';
+  import { activeAlarm, chainNow, registerAtFork, setTimer } from ${JSON.stringify(entry)};
+  const armedAt = chainNow();
+  registerAtFork({ before: () => console.log('before: chain on', activeAlarm()), afterInChild: () => console.log('afterInChild') });
+  const timer = setTimer(() => {
+    const early = chainNow() < timer.deadlineNs;
+    const seconds = (chainNow() - armedAt) / 1e9;
+    console.log('fired on', activeAlarm(), early ? 'EARLY' : 'not early', seconds >= 1.5 ? 'at or after its deadline from the builder' : seconds);
+  }, 1500);
+  console.log('building: chain on', activeAlarm());
+  startupSnapshot.setDeserializeMainFunction(() => console.log('main: chain on', activeAlarm(), 'timer armed', timer.armed));
+`;
+
+export const snapshotCases: ConformanceCase[] = [
+  {
+    id: 'snapshot/timers-reinit',
+    title:
+      'a timer armed while a V8 startup snapshot is built (libuv: no FFI in the builder) keeps its deadline and fires on the best backend in the process that deserialises it; atfork before / afterInChild fire',
+    reference: 'node --build-snapshot; QEMU reinit_timers; pthread_atfork(3) phases (itimer docs/process.md)',
+    run() {
+      let esbuild: string;
+      try {
+        esbuild = join(createRequire(join(projectDir, 'package.json')).resolve('esbuild/package.json'), '../bin/esbuild');
+      } catch {
+        return { expected: 'esbuild available to bundle the snapshot entry', got: 'esbuild is not installed (a development dependency of itimer)' };
+      }
+      const dir = mkdtempSync(join(tmpdir(), 'itimer-snapshot-'));
+      try {
+        writeFileSync(join(dir, 'entry.mjs'), SCRIPT);
+        execFileSync(esbuild, [join(dir, 'entry.mjs'), '--bundle', '--platform=node', '--format=cjs', `--outfile=${join(dir, 'entry.cjs')}`, '--log-level=error', '--external:koffi', '--external:@2060.io/*']);
+        const blob = join(dir, 'snapshot.blob');
+        const build = execFileSync(process.execPath, ['--snapshot-blob', blob, '--build-snapshot', join(dir, 'entry.cjs')], { cwd: projectDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+        const run = execFileSync(process.execPath, ['--snapshot-blob', blob], { cwd: projectDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+        return {
+          expected:
+            'building: chain on libuv; before: chain on libuv | afterInChild; main: chain on libuv timer armed true; fired on timerfd not early at or after its deadline from the builder',
+          got: `${build.trim().split('\n').join('; ')} | ${run.trim().split('\n').join('; ')}`,
+        };
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  },
+];
