@@ -4,22 +4,10 @@
  * backend, even while JavaScript is stuck. Every case runs in a child process.
  */
 import test from 'ava';
-import { execFile } from 'node:child_process';
+import { runItimerScript } from '../helpers.js';
 
-/** Runs `code` (with `itimer` imported) in a child on `backend`; resolves with how it ended. */
-function child(code: string, backend: string, timeoutMs = 15_000) {
-  const started = performance.now();
-  const args = [...process.execArgv, '--input-type=module', '-e', `import * as itimer from './src/index.ts'; ${code}`];
-  return new Promise<{ status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; seconds: number; endedAtMs: number }>((resolve) => {
-    const proc = execFile(
-      process.execPath,
-      args,
-      { cwd: new URL('../..', import.meta.url), encoding: 'utf8', env: { ...process.env, ITIMER_CLOCK: backend }, timeout: timeoutMs },
-      (_error, stdout, stderr) =>
-        resolve({ status: proc.exitCode, signal: proc.signalCode, stdout: stdout.trim(), stderr, seconds: (performance.now() - started) / 1000, endedAtMs: Date.now() }),
-    );
-  });
-}
+/** Runs `code` (with `itimer` imported) in a child on `backend`. */
+const child = (code: string, backend: string) => runItimerScript(code, { ITIMER_CLOCK: backend }, 15_000);
 
 const BACKENDS = ['timerfd', 'dynticks', 'unix', 'libuv'];
 

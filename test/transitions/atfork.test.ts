@@ -4,20 +4,11 @@
  * the process).
  */
 import test from 'ava';
-import { execFile } from 'node:child_process';
+import { runItimerScript } from '../helpers.js';
 import { registerAtFork } from '../../src/index.js';
 import { runAtFork } from '../../src/posix/atfork.js';
 
-function child(code: string, env: Record<string, string> = {}) {
-  return new Promise<{ status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) => {
-    const proc = execFile(
-      process.execPath,
-      [...process.execArgv, '--input-type=module', '-e', `import * as itimer from './src/index.ts'; ${code}`],
-      { cwd: new URL('../..', import.meta.url), encoding: 'utf8', env: { ...process.env, ...env }, timeout: 20_000 },
-      (_error, stdout, stderr) => resolve({ status: proc.exitCode, signal: proc.signalCode, stdout: stdout.trim(), stderr }),
-    );
-  });
-}
+const child = (code: string, env: Record<string, string> = {}) => runItimerScript(code, env);
 
 test('before runs in reverse registration order, the others in order (pthread_atfork)', (t) => {
   const order: string[] = [];

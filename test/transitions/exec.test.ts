@@ -2,20 +2,9 @@
  * exec through the library, checked from outside: what the new program inherits.
  */
 import test from 'ava';
-import { execFile } from 'node:child_process';
+import { runItimerScript } from '../helpers.js';
 
-function child(code: string, env: Record<string, string> = {}) {
-  const started = performance.now();
-  return new Promise<{ status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; seconds: number }>((resolve) => {
-    const proc = execFile(
-      process.execPath,
-      [...process.execArgv, '--input-type=module', '-e', `import * as itimer from './src/index.ts'; ${code}`],
-      { cwd: new URL('../..', import.meta.url), encoding: 'utf8', env: { ...process.env, ...env }, timeout: 20_000 },
-      (_error, stdout, stderr) =>
-        resolve({ status: proc.exitCode, signal: proc.signalCode, stdout: stdout.trim(), stderr, seconds: (performance.now() - started) / 1000 }),
-    );
-  });
-}
+const child = (code: string, env: Record<string, string> = {}) => runItimerScript(code, env);
 
 for (const backend of ['timerfd', 'unix']) {
   test(`${backend}: alarm(1) survives execve — the new program is ended by SIGALRM`, async (t) => {
