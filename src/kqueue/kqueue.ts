@@ -1,0 +1,408 @@
+/**
+ * kqueue(2)-style event queues on the timer chain: `kevent()` with BSD names, values and
+ * semantics for EVFILT_TIMER, EVFILT_USER and EVFILT_SIGNAL.
+ *
+ * A queue holds *knotes*, one per (ident, filter). A knote that fires becomes active and
+ * is queued once; its `data` accumulates (timer expirations, signal deliveries) until it
+ * is retrieved. `kevent(changes, nevents, timeout)` first applies the changes in order —
+ * an error, or any change with EV_RECEIPT, is posted as an EV_ERROR entry with `data` the
+ * errno, and the call then returns those entries without waiting (kern_kevent); with no
+ * room for the entry the call itself fails with the error — then collects up to
+ * `nevents` active knotes, waiting for one as long as `timeout` allows (absent or null:
+ * forever; `{ sec: 0, nsec: 0 }`: not at all), the wait measured on the chain.
+ *
+ * Delivery: EV_ONESHOT deletes the knote, EV_DISPATCH disables it, EV_CLEAR resets its
+ * state (timers and signals always behave as EV_CLEAR). A disabled knote keeps counting
+ * and is queued again when enabled with something to report.
+ *
+ * Invariants: a knote is in `#active` exactly when it has something to report and is
+ * enabled; every timer knote owns one chain timer, and the number of timer knotes across
+ * all queues never exceeds the limit (`maxTimers`, DragonFly's `kq_calloutmax`).
+ * @module
+ */
+import { constants } from 'node:os';
+import { syscallError } from '../host/index.js';
+import { signalName } from '../posix/signals.js';
+import { clockGettime } from '../posix/index.js';
+import { invalidArgType, validateInteger, C_LIMITS } from '../posix/validate.js';
+import type { Timer } from '../chain/timers.js';
+import { setTimer } from '../chain/timers.js';
+
+// ---- constants: FreeBSD's values ----
+
+/** Filter: timers. `ident` is yours; `data` is the period (or absolute time). */
+export const EVFILT_TIMER = -7;
+/** Filter: signal deliveries, counted. `ident` is the signal number. */
+export const EVFILT_SIGNAL = -6;
+/** Filter: user-triggered events. */
+export const EVFILT_USER = -11;
+/** Filter (itimer extension): expirations of an `#alarm` device alarm bound to this queue; `ident` is the alarm id. */
+export const EVFILT_ALARM = -100;
+
+/** Add the event, or modify it if present. */
+export const EV_ADD = 0x0001;
+/** Delete the event. */
+export const EV_DELETE = 0x0002;
+/** Enable the event (report it when it triggers). */
+export const EV_ENABLE = 0x0004;
+/** Disable the event (keep it, do not report it). */
+export const EV_DISABLE = 0x0008;
+/** Report once, then delete. */
+export const EV_ONESHOT = 0x0010;
+/** Reset the event's state after it is retrieved. */
+export const EV_CLEAR = 0x0020;
+/** Report the result of every change as an EV_ERROR entry (data 0 on success). */
+export const EV_RECEIPT = 0x0040;
+/** Disable the event after it is retrieved. */
+export const EV_DISPATCH = 0x0080;
+/** Filter-specific end of file. */
+export const EV_EOF = 0x8000;
+/** On return: the entry reports an error (`data` is the errno), or a receipt. */
+export const EV_ERROR = 0x4000;
+
+/** EVFILT_TIMER: `data` is in seconds. */
+export const NOTE_SECONDS = 0x00000001;
+/** EVFILT_TIMER: `data` is in milliseconds (the default). */
+export const NOTE_MSECONDS = 0x00000002;
+/** EVFILT_TIMER: `data` is in microseconds. */
+export const NOTE_USECONDS = 0x00000004;
+/** EVFILT_TIMER: `data` is in nanoseconds. */
+export const NOTE_NSECONDS = 0x00000008;
+/** EVFILT_TIMER: `data` is an absolute time (since the Unix epoch, CLOCK_REALTIME); one-shot. */
+export const NOTE_ABSTIME = 0x00000010;
+/** EVFILT_USER: trigger the event. */
+export const NOTE_TRIGGER = 0x01000000;
+/** EVFILT_USER: leave the stored fflags alone. */
+export const NOTE_FFNOP = 0x00000000;
+/** EVFILT_USER: AND the given fflags into the stored ones. */
+export const NOTE_FFAND = 0x40000000;
+/** EVFILT_USER: OR the given fflags into the stored ones. */
+export const NOTE_FFOR = 0x80000000;
+/** EVFILT_USER: replace the stored fflags. */
+export const NOTE_FFCOPY = 0xc0000000;
+/** EVFILT_USER: the control bits of fflags. */
+export const NOTE_FFCTRLMASK = 0xc0000000;
+/** EVFILT_USER: the user-defined bits of fflags. */
+export const NOTE_FFLAGSMASK = 0x00ffffff;
+
+const TIMER_UNITS = NOTE_SECONDS | NOTE_MSECONDS | NOTE_USECONDS | NOTE_NSECONDS;
+const UNIT_NS: Record<number, number> = { [NOTE_SECONDS]: 1e9, [NOTE_MSECONDS]: 1e6, [NOTE_USECONDS]: 1e3, [NOTE_NSECONDS]: 1 };
+
+/** `struct kevent`. */
+export interface Kevent {
+  /** Identifier: your number for timers and user events, the signal number for signals. */
+  ident: number;
+  /** EVFILT_*. */
+  filter: number;
+  /** EV_* flags. */
+  flags: number;
+  /** Filter flags (NOTE_*). */
+  fflags: number;
+  /** Filter data: on input the timer period / user data; on output counts, or the errno with EV_ERROR. */
+  data: number;
+  /** Opaque user data, returned unchanged. */
+  udata?: unknown;
+}
+
+/** A change given to {@link Kqueue.kevent}: missing fields are 0. */
+export type KeventChange = Partial<Kevent> & Pick<Kevent, 'ident' | 'filter'>;
+
+/** A timeout for {@link Kqueue.kevent}: `{ sec, nsec }` as a timespec, or null for none. */
+export type KeventTimeout = { sec: number; nsec: number } | null;
+
+/** Options of a queue. */
+export interface KqueueOptions {
+  /** Timers across all queues before EV_ADD fails with ENOMEM (default 4096, DragonFly's kq_calloutmax). */
+  maxTimers?: number;
+}
+
+let timersInUse = 0;
+
+interface Knote {
+  ident: number;
+  filter: number;
+  flags: number;
+  /** Stored fflags (user: the user bits; timer: the unit/abs flags). */
+  fflags: number;
+  /** Accumulated data to report. */
+  data: number;
+  udata: unknown;
+  enabled: boolean;
+  /** Something to report (timer/signal: data > 0; user: triggered; alarm: data > 0). */
+  pending: boolean;
+  timer?: Timer;
+  listener?: () => void;
+}
+
+const keyOf = (ident: number, filter: number) => `${filter}:${ident}`;
+
+/** A kevent-style event queue. Close it (or `using`) to release its timers and signal listeners. */
+export class Kqueue implements Disposable, AsyncIterable<Kevent> {
+  readonly #knotes = new Map<string, Knote>();
+  /** Active knotes in the order they became active. */
+  readonly #active = new Set<Knote>();
+  readonly #waiters: (() => void)[] = [];
+  readonly #maxTimers: number;
+  #closed = false;
+
+  /** A new, empty queue. */
+  constructor(options: KqueueOptions = {}) {
+    this.#maxTimers = options.maxTimers === undefined ? 4096 : validateInteger(options.maxTimers, 'options.maxTimers', 0, C_LIMITS.INT_MAX);
+  }
+
+  /** True once closed. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * Applies `changes`, then returns up to `nevents` events, waiting as `timeout` says.
+   * @throws (rejects) the errno error of a change when there is no room to post it, or
+   *   EBADF when the queue is closed (also while waiting).
+   */
+  async kevent(changes: readonly KeventChange[] = [], nevents = 0, timeout?: KeventTimeout): Promise<Kevent[]> {
+    if (this.#closed) throw syscallError(constants.errno.EBADF, 'kevent');
+    if (!Array.isArray(changes)) throw invalidArgType('changes', 'an array of kevents', changes);
+    validateInteger(nevents, 'nevents', 0, C_LIMITS.INT_MAX);
+    const waitNs = timeoutNs(timeout);
+    const out: Kevent[] = [];
+    for (const change of changes) {
+      let errno = 0;
+      try {
+        this.#register(change);
+      } catch (error) {
+        errno = -(error as { errno: number }).errno;
+      }
+      if (errno || ((change.flags ?? 0) & EV_RECEIPT)) {
+        if (out.length >= nevents) {
+          if (errno) throw syscallError(errno, 'kevent');
+          continue;
+        }
+        out.push({ ident: change.ident, filter: change.filter, flags: EV_ERROR, fflags: change.fflags ?? 0, data: errno, udata: change.udata });
+      }
+    }
+    if (out.length > 0 || nevents === 0) return out;
+    if (this.#active.size === 0 && waitNs !== 0) await this.#wait(waitNs);
+    if (this.#closed) throw syscallError(constants.errno.EBADF, 'kevent');
+    return this.#collect(nevents);
+  }
+
+  /** Waits until a knote is active, the timeout passes, or the queue closes. */
+  #wait(waitNs: number | undefined): Promise<void> {
+    return new Promise((resolve) => {
+      let timer: Timer | undefined;
+      const wake = () => {
+        timer?.cancel();
+        const index = this.#waiters.indexOf(wake);
+        if (index >= 0) this.#waiters.splice(index, 1);
+        resolve();
+      };
+      this.#waiters.push(wake);
+      if (waitNs !== undefined) timer = setTimer(wake, { ns: waitNs });
+    });
+  }
+
+  #collect(nevents: number): Kevent[] {
+    const out: Kevent[] = [];
+    const stillReady: Knote[] = [];
+    for (const knote of [...this.#active]) {
+      if (out.length >= nevents) break;
+      this.#active.delete(knote);
+      out.push({ ident: knote.ident, filter: knote.filter, flags: knote.flags & ~(EV_ADD | EV_ENABLE | EV_RECEIPT), fflags: knote.fflags & (knote.filter === EVFILT_USER ? NOTE_FFLAGSMASK : ~0), data: knote.data, udata: knote.udata });
+      if (knote.flags & EV_ONESHOT) this.#delete(knote);
+      else {
+        if (knote.flags & EV_CLEAR) {
+          knote.pending = false;
+          knote.data = 0;
+        }
+        if (knote.flags & EV_DISPATCH) knote.enabled = false;
+        if (knote.pending && knote.enabled) stillReady.push(knote); // level-triggered: still ready
+      }
+    }
+    for (const knote of stillReady) this.#active.add(knote);
+    return out;
+  }
+
+  #activate(knote: Knote): void {
+    knote.pending = true;
+    if (!knote.enabled || this.#active.has(knote)) return;
+    this.#active.add(knote);
+    this.#waiters[0]?.();
+  }
+
+  #register(change: KeventChange): void {
+    if (typeof change !== 'object' || change === null) throw syscallError(constants.errno.EFAULT, 'kevent');
+    const ident = change.ident;
+    const filter = change.filter;
+    const flags = change.flags ?? 0;
+    const fflags = change.fflags ?? 0;
+    const data = change.data ?? 0;
+    if (!Number.isSafeInteger(ident) || ident < 0) throw syscallError(constants.errno.EINVAL, 'kevent');
+    if (![EVFILT_TIMER, EVFILT_USER, EVFILT_SIGNAL].includes(filter)) throw syscallError(constants.errno.EINVAL, 'kevent');
+    const key = keyOf(ident, filter);
+    let knote = this.#knotes.get(key);
+    if (!knote && !(flags & EV_ADD)) throw syscallError(constants.errno.ENOENT, 'kevent');
+    if (flags & EV_DELETE) {
+      this.#delete(knote!);
+      return;
+    }
+    if (flags & EV_ADD) {
+      if (filter === EVFILT_TIMER) this.#checkTimer(fflags, data, knote === undefined);
+      if (filter === EVFILT_SIGNAL && signalName(ident) === undefined) throw syscallError(constants.errno.EINVAL, 'kevent');
+      if (!knote) {
+        knote = { ident, filter, flags: 0, fflags: 0, data: 0, udata: undefined, enabled: true, pending: false };
+        this.#knotes.set(key, knote);
+        if (filter === EVFILT_SIGNAL) this.#attachSignal(knote);
+      }
+      knote.flags = flags & (EV_ONESHOT | EV_CLEAR | EV_DISPATCH);
+      knote.udata = change.udata;
+      if (filter === EVFILT_TIMER) this.#armTimer(knote, fflags, data);
+      else if (filter === EVFILT_SIGNAL) knote.flags |= EV_CLEAR;
+    }
+    if (filter === EVFILT_USER) this.#touchUser(knote!, flags, fflags, data);
+    if (flags & EV_DISABLE) {
+      knote!.enabled = false;
+      this.#active.delete(knote!);
+    }
+    if (flags & EV_ENABLE || (flags & EV_ADD && !(flags & EV_DISABLE))) {
+      knote!.enabled = true;
+      if (knote!.pending) this.#activate(knote!);
+    }
+  }
+
+  #checkTimer(fflags: number, data: number, adding: boolean): void {
+    const units = fflags & TIMER_UNITS;
+    if (fflags & ~(TIMER_UNITS | NOTE_ABSTIME) || (units & (units - 1)) !== 0 || !Number.isSafeInteger(data) || data < 0) {
+      throw syscallError(constants.errno.EINVAL, 'kevent');
+    }
+    if (adding && timersInUse >= this.#maxTimers) throw syscallError(constants.errno.ENOMEM, 'kevent');
+  }
+
+  /** (Re)starts a timer knote: re-adding drops undelivered expirations. */
+  #armTimer(knote: Knote, fflags: number, data: number): void {
+    if (!knote.timer) timersInUse++;
+    knote.timer?.cancel();
+    knote.data = 0;
+    knote.pending = false;
+    this.#active.delete(knote);
+    knote.fflags = fflags;
+    knote.flags |= EV_CLEAR;
+    const unitNs = UNIT_NS[fflags & TIMER_UNITS] ?? 1e6;
+    const fire = (overrun: number) => {
+      knote.data += 1 + overrun;
+      this.#activate(knote);
+    };
+    if (fflags & NOTE_ABSTIME) {
+      const wall = clockGettime('CLOCK_REALTIME');
+      const delayNs = Math.max(0, data * unitNs - (wall.sec * 1e9 + wall.nsec));
+      knote.timer = setTimer(fire, { ns: delayNs }, { ref: false });
+    } else if (knote.flags & EV_ONESHOT) {
+      knote.timer = setTimer(fire, { ns: data * unitNs }, { ref: false });
+    } else {
+      const periodNs = Math.max(data, 1) * unitNs; // a periodic timer of 0 runs every unit (FreeBSD)
+      knote.timer = setTimer(fire, { ns: periodNs }, { ref: false, interval: true });
+    }
+  }
+
+  #touchUser(knote: Knote, flags: number, fflags: number, data: number): void {
+    const bits = fflags & NOTE_FFLAGSMASK;
+    switch ((fflags & NOTE_FFCTRLMASK) >>> 0) {
+      case NOTE_FFAND:
+        knote.fflags &= bits;
+        break;
+      case NOTE_FFOR:
+        knote.fflags |= bits;
+        break;
+      case NOTE_FFCOPY:
+        knote.fflags = bits;
+        break;
+    }
+    knote.data = data; // DragonFly: "we just happen to copy this value as well"
+    if (flags & EV_CLEAR && !(flags & EV_ADD)) {
+      knote.pending = false;
+      knote.data = 0;
+      this.#active.delete(knote);
+    }
+    if (fflags & NOTE_TRIGGER) this.#activate(knote);
+  }
+
+  #attachSignal(knote: Knote): void {
+    const name = signalName(knote.ident)!;
+    const listener = () => {
+      knote.data += 1;
+      this.#activate(knote);
+    };
+    try {
+      process.on(name, listener); // Node refuses SIGKILL and SIGSTOP
+    } catch {
+      this.#knotes.delete(keyOf(knote.ident, knote.filter));
+      throw syscallError(constants.errno.EINVAL, 'kevent');
+    }
+    knote.listener = listener;
+  }
+
+  #delete(knote: Knote): void {
+    this.#knotes.delete(keyOf(knote.ident, knote.filter));
+    this.#active.delete(knote);
+    if (knote.timer) {
+      knote.timer.cancel();
+      timersInUse--;
+    }
+    if (knote.listener) process.removeListener(signalName(knote.ident)!, knote.listener);
+  }
+
+  /** @internal Posts an expiration of `#alarm` alarm `id` (EVFILT_ALARM; counts coalesce). */
+  _postAlarm(id: number): void {
+    if (this.#closed) return;
+    const key = keyOf(id, EVFILT_ALARM);
+    let knote = this.#knotes.get(key);
+    if (!knote) {
+      knote = { ident: id, filter: EVFILT_ALARM, flags: EV_CLEAR, fflags: 0, data: 0, udata: undefined, enabled: true, pending: false };
+      this.#knotes.set(key, knote);
+    }
+    knote.data += 1;
+    this.#activate(knote);
+  }
+
+  /** Closes the queue: deletes every knote; pending `kevent` calls reject with EBADF. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const knote of [...this.#knotes.values()]) this.#delete(knote);
+    for (const wake of [...this.#waiters]) wake();
+  }
+
+  /** Closes the queue (for `using`). */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /** Events one at a time, waiting for each, until the queue is closed. */
+  async *[Symbol.asyncIterator](): AsyncIterator<Kevent> {
+    while (!this.#closed) {
+      let events: Kevent[];
+      try {
+        events = await this.kevent([], 1);
+      } catch (error) {
+        if (this.#closed) return;
+        throw error;
+      }
+      yield* events;
+    }
+  }
+}
+
+/** A kevent timeout in ns: undefined waits forever. */
+function timeoutNs(timeout: KeventTimeout | undefined): number | undefined {
+  if (timeout === undefined || timeout === null) return undefined;
+  if (typeof timeout !== 'object') throw invalidArgType('timeout', 'a { sec, nsec } timespec or null', timeout);
+  const { sec, nsec } = timeout;
+  if (!Number.isSafeInteger(sec) || !Number.isSafeInteger(nsec) || sec < 0 || nsec < 0 || nsec >= 1e9) throw syscallError(constants.errno.EINVAL, 'kevent');
+  return sec * 1e9 + nsec;
+}
+
+/** @internal Timer knotes in use across all queues (for tests of the limit). */
+export function kqueueTimersInUse(): number {
+  return timersInUse;
+}
+
