@@ -351,8 +351,12 @@ export class Kqueue implements Disposable, AsyncIterable<Kevent> {
     if (knote.listener) process.removeListener(signalName(knote.ident)!, knote.listener);
   }
 
-  /** @internal Posts an expiration of `#alarm` alarm `id` (EVFILT_ALARM; counts coalesce). */
-  _postAlarm(id: number): void {
+  /**
+   * Posts an expiration of `#alarm` alarm `id`: an EVFILT_ALARM event (ident = id, data =
+   * expirations since the last retrieval). Called by the `#alarm` device for alarms bound
+   * to this queue.
+   */
+  postAlarm(id: number): void {
     if (this.#closed) return;
     const key = keyOf(id, EVFILT_ALARM);
     let knote = this.#knotes.get(key);

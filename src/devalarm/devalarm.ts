@@ -1,0 +1,295 @@
+/**
+ * A model of Akaros' `#alarm` device (devalarm): per-process alarms driven through files.
+ *
+ * ```
+ * #alarm/            clone, a0, a1, …   (listing: the alarms alive now)
+ * #alarm/clone       opening it creates an alarm and gives its ctl; read: the alarm id
+ * #alarm/aN/ctl      write "evq <queue>" (where expirations go) or "cancel"; read: the id
+ * #alarm/aN/timer    write an absolute time in hex (chain ns, see chainNow) to arm or
+ *                    re-arm; "0" disarms; read: the wake time (decimal, as Akaros' readnum)
+ * ```
+ *
+ * An alarm lives while any handle to its ctl or timer is open (Akaros krefs the alarm per
+ * open chan); when the last one closes, the alarm is cancelled and leaves the listing.
+ * Expirations are posted to the bound event queue: a {@link Kqueue} (as EVFILT_ALARM
+ * events, ident = alarm id, data = expirations since the last retrieval) or an
+ * {@link AlarmEvents} iterator. The alarms run on the process's timer chain.
+ *
+ * Errors are the seed's: writing a directory or creating/removing files is EPERM, opening a
+ * directory for writing EISDIR, a missing alarm ENOENT, an unknown ctl command
+ * "<cmd>: not implemented", `evq` without a target "evq needs a pointer", an unknown
+ * target "Non-user ev_q pointer".
+ * @module
+ */
+import { constants } from 'node:os';
+import { syscallError } from '../host/index.js';
+import { invalidArgType, invalidArgValue } from '../posix/validate.js';
+import { Timer } from '../chain/timers.js';
+import { getChain } from '../chain/process-chain.js';
+
+/** Where an alarm's expirations go. */
+export interface AlarmEventQueue {
+  /** Called once per expiration of alarm `id`. */
+  postAlarm(id: number): void;
+}
+
+/** An expiration delivered by an {@link AlarmEvents} iterator. */
+export interface AlarmEvent {
+  /** The alarm id (Akaros `ev_arg3`). */
+  id: number;
+  /** When it was due, ns on the chain's time base. */
+  wakeTimeNs: number;
+}
+
+/**
+ * An event queue that is an async iterator of alarm expirations; bind it with
+ * `evq <id>` (from {@link registerEventQueue}) or {@link devalarmSetEvq}.
+ */
+export class AlarmEvents implements AlarmEventQueue, AsyncIterable<AlarmEvent> {
+  readonly #queued: AlarmEvent[] = [];
+  #wake: (() => void) | undefined;
+  #closed = false;
+
+  /** @internal */
+  postAlarm(id: number): void {
+    this.#queued.push({ id, wakeTimeNs: alarms.get(id)?.wakeTimeNs ?? 0 });
+    this.#wake?.();
+  }
+
+  /** Ends the iteration. */
+  close(): void {
+    this.#closed = true;
+    this.#wake?.();
+  }
+
+  /** Expirations in order, waiting for each, until closed. */
+  async *[Symbol.asyncIterator](): AsyncIterator<AlarmEvent> {
+    for (;;) {
+      while (this.#queued.length > 0) yield this.#queued.shift()!;
+      if (this.#closed) return;
+      await new Promise<void>((resolve) => (this.#wake = resolve));
+      this.#wake = undefined;
+    }
+  }
+}
+
+/** One alarm of the set (Akaros `struct proc_alarm`). Invariant: in `alarms` exactly while `refs > 0`. */
+class ProcAlarm {
+  readonly id: number;
+  refs = 0;
+  queue: AlarmEventQueue | undefined;
+  wakeTimeNs = 0;
+  readonly timer: Timer;
+
+  constructor(id: number) {
+    this.id = id;
+    this.timer = new Timer(() => this.queue?.postAlarm(this.id), { ref: false });
+  }
+}
+
+const alarms = new Map<number, ProcAlarm>();
+let nextAlarmId = 0;
+const queues = new Map<string, AlarmEventQueue>();
+let nextQueueId = 1;
+
+/**
+ * Registers an event queue for `evq <id>` writes and returns its id (hex), the analogue of
+ * the ev_q pointer an Akaros program writes.
+ */
+export function registerEventQueue(queue: AlarmEventQueue): string {
+  if (typeof queue?.postAlarm !== 'function') throw invalidArgType('queue', 'a Kqueue or AlarmEvents', queue);
+  for (const [id, known] of queues) if (known === queue) return id;
+  const id = (nextQueueId++).toString(16);
+  queues.set(id, queue);
+  return id;
+}
+
+type FileKind = 'top' | 'clone' | 'dir' | 'ctl' | 'timer';
+
+function parse(path: string): { kind: FileKind; id?: number } {
+  if (typeof path !== 'string') throw invalidArgType('path', 'of type string', path);
+  const parts = path.replace(/\/+$/, '').split('/');
+  if (parts[0] !== '#alarm') throw syscallError(constants.errno.ENOENT, 'open');
+  if (parts.length === 1) return { kind: 'top' };
+  if (parts.length === 2 && parts[1] === 'clone') return { kind: 'clone' };
+  const match = /^a(\d+)$/.exec(parts[1] ?? '');
+  if (!match || parts.length > 3) throw syscallError(constants.errno.ENOENT, 'open');
+  const id = Number(match[1]);
+  if (!alarms.has(id)) throw syscallError(constants.errno.ENOENT, 'open');
+  if (parts.length === 2) return { kind: 'dir', id };
+  if (parts[2] === 'ctl' || parts[2] === 'timer') return { kind: parts[2], id };
+  throw syscallError(constants.errno.ENOENT, 'open');
+}
+
+/** How a file is opened. */
+export type OpenMode = 'r' | 'w' | 'rw';
+
+/** An open `#alarm` file (a Plan 9 chan). Closing the last handle to an alarm releases it. */
+export class AlarmFile implements Disposable {
+  /** The path it was opened as. */
+  readonly path: string;
+  readonly #kind: FileKind;
+  readonly #alarm: ProcAlarm | undefined;
+  readonly #mode: OpenMode;
+  #open = true;
+
+  /** @internal Use {@link openAlarmFile}. */
+  constructor(path: string, kind: FileKind, alarm: ProcAlarm | undefined, mode: OpenMode) {
+    this.path = path;
+    this.#kind = kind;
+    this.#alarm = alarm;
+    this.#mode = mode;
+    if (alarm) alarm.refs++;
+  }
+
+  #live(syscall: string): void {
+    if (!this.#open) throw syscallError(constants.errno.EBADF, syscall);
+  }
+
+  /** The alarm id, for handles on an alarm's ctl or timer. */
+  get alarmId(): number | undefined {
+    return this.#alarm?.id;
+  }
+
+  /** Reads the file: the id (ctl, clone), the wake time (timer), or the listing (directories, one name a line). */
+  read(): string {
+    this.#live('read');
+    if (this.#mode === 'w') throw syscallError(constants.errno.EBADF, 'read');
+    switch (this.#kind) {
+      case 'ctl':
+        return String(this.#alarm!.id);
+      case 'timer':
+        return String(this.#alarm!.wakeTimeNs);
+      default:
+        return readAlarmDir(this.path).join('\n');
+    }
+  }
+
+  /**
+   * Writes a command (ctl) or a time (timer).
+   * @returns the number of characters written.
+   */
+  write(text: string): number {
+    this.#live('write');
+    if (typeof text !== 'string') throw invalidArgType('text', 'of type string', text);
+    if (this.#kind === 'top' || this.#kind === 'dir') throw syscallError(constants.errno.EPERM, 'write');
+    if (this.#mode === 'r') throw syscallError(constants.errno.EBADF, 'write');
+    const alarm = this.#alarm!;
+    if (this.#kind === 'timer') {
+      const trimmed = text.trim();
+      if (!/^(0x)?[0-9a-f]+$/i.test(trimmed)) throw invalidArgValue('text', text, 'must be an absolute time in hex');
+      const wake = Number.parseInt(trimmed.replace(/^0x/i, ''), 16);
+      if (wake === 0) {
+        getChain().cancel(alarm.timer); // devalarm_disable
+        alarm.wakeTimeNs = 0;
+      } else {
+        alarm.wakeTimeNs = wake;
+        alarm.timer.rearmAbsolute(wake); // reset_alarm_abs: armed or not
+      }
+      return text.length;
+    }
+    const [command, argument] = text.trim().split(/\s+/);
+    if (command === 'evq') {
+      if (argument === undefined) throw Object.assign(new Error('evq needs a pointer'), { code: 'EINVAL' });
+      const queue = queues.get(argument.replace(/^0x/i, '').toLowerCase());
+      if (!queue) throw Object.assign(new Error('Non-user ev_q pointer'), { code: 'EFAULT' });
+      alarm.queue = queue;
+    } else if (command === 'cancel') {
+      getChain().cancel(alarm.timer);
+    } else {
+      throw Object.assign(new Error(`${command}: not implemented`), { code: 'ENOSYS' });
+    }
+    return text.length;
+  }
+
+  /** Closes the handle; the last close of an alarm's handles cancels and removes the alarm. */
+  close(): void {
+    this.#live('close');
+    this.#open = false;
+    const alarm = this.#alarm;
+    if (alarm && --alarm.refs === 0) {
+      getChain().cancel(alarm.timer);
+      alarms.delete(alarm.id);
+    }
+  }
+
+  /** Closes the handle unless already closed (for `using`). */
+  [Symbol.dispose](): void {
+    if (this.#open) this.close();
+  }
+}
+
+/**
+ * Opens an `#alarm` file. Opening `#alarm/clone` creates a new alarm and returns a handle
+ * on its ctl.
+ * @throws EISDIR opening a directory for writing; ENOENT for a missing file or alarm.
+ */
+export function openAlarmFile(path: string, mode: OpenMode = 'rw'): AlarmFile {
+  if (mode !== 'r' && mode !== 'w' && mode !== 'rw') throw invalidArgValue('mode', mode, "must be 'r', 'w' or 'rw'");
+  const { kind, id } = parse(path);
+  if ((kind === 'top' || kind === 'dir') && mode !== 'r') throw syscallError(constants.errno.EISDIR, 'open');
+  if (kind === 'clone') {
+    const alarm = new ProcAlarm(nextAlarmId++);
+    alarms.set(alarm.id, alarm);
+    return new AlarmFile(`#alarm/a${alarm.id}/ctl`, 'ctl', alarm, mode);
+  }
+  return new AlarmFile(path, kind, id === undefined ? undefined : alarms.get(id), mode);
+}
+
+/** Lists a directory of the device: `#alarm` (clone and the live alarms) or `#alarm/aN`. */
+export function readAlarmDir(path = '#alarm'): string[] {
+  const { kind } = parse(path);
+  if (kind === 'top') return ['clone', ...[...alarms.keys()].map((id) => `a${id}`)];
+  if (kind === 'dir') return ['ctl', 'timer'];
+  throw syscallError(constants.errno.ENOTDIR, 'readdir');
+}
+
+/** Creating files in the device is not permitted (Akaros `alarmcreate`). */
+export function createAlarmFile(path: string): never {
+  parse(path.replace(/\/[^/]*$/, '') || path);
+  throw syscallError(constants.errno.EPERM, 'create');
+}
+
+/** Removing files of the device is not permitted (Akaros `alarmremove`). */
+export function removeAlarmFile(path: string): never {
+  parse(path);
+  throw syscallError(constants.errno.EPERM, 'remove');
+}
+
+// ---- parlib helpers (Akaros parlib/alarm.c), as a thin API ----
+
+/** `devalarm_get_fds`: a new alarm, with its ctl and timer open. */
+export function devalarmGetFds(): { ctl: AlarmFile; timer: AlarmFile; id: number } {
+  const ctl = openAlarmFile('#alarm/clone');
+  const id = Number(ctl.read());
+  const timer = openAlarmFile(`#alarm/a${id}/timer`);
+  return { ctl, timer, id };
+}
+
+/** `devalarm_set_evq`: expirations of the alarm behind `file` go to `queue`. */
+export function devalarmSetEvq(file: AlarmFile, queue: AlarmEventQueue): void {
+  const id = file.alarmId;
+  if (id === undefined) throw invalidArgValue('file', file.path, 'must be an alarm ctl or timer');
+  const ctl = openAlarmFile(`#alarm/a${id}/ctl`, 'w');
+  try {
+    ctl.write(`evq ${registerEventQueue(queue)}`);
+  } finally {
+    ctl.close();
+  }
+}
+
+/** `devalarm_set_time`: arms (or re-arms) at absolute `timeNs` on the chain's time base. */
+export function devalarmSetTime(timer: AlarmFile, timeNs: number): void {
+  if (!Number.isSafeInteger(timeNs) || timeNs <= 0) throw invalidArgValue('timeNs', timeNs, 'must be a positive integer (0 disarms: use devalarmDisable)');
+  timer.write(timeNs.toString(16));
+}
+
+/** `devalarm_get_id`: the alarm id an event reports. */
+export function devalarmGetId(event: { ident: number } | AlarmEvent): number {
+  return 'ident' in event ? event.ident : event.id;
+}
+
+/** `devalarm_disable`: disarms the alarm (writes 0 to its timer). */
+export function devalarmDisable(timer: AlarmFile): void {
+  timer.write('0');
+}

@@ -1,0 +1,136 @@
+/**
+ * The #alarm device model against Akaros devalarm's protocol and its tests/alarm.c:
+ * clone, ctl, timer, listing, lifetime, errors, events into a Kqueue or an iterator.
+ * On virtual time: deterministic.
+ */
+import test from 'ava';
+import {
+  AlarmEvents,
+  chainNow,
+  configureAlarms,
+  createAlarmFile,
+  devalarmDisable,
+  devalarmGetFds,
+  devalarmGetId,
+  devalarmSetEvq,
+  devalarmSetTime,
+  EVFILT_ALARM,
+  Kqueue,
+  openAlarmFile,
+  readAlarmDir,
+  registerEventQueue,
+  removeAlarmFile,
+  virtualTime,
+} from '../../src/index.js';
+
+configureAlarms('virtual');
+const POLL = { sec: 0, nsec: 0 };
+const hex = (ns: number) => ns.toString(16);
+
+test.serial('clone creates an alarm; its ctl reads the id; the listing shows it; the timer reads its wake time', (t) => {
+  using ctl = openAlarmFile('#alarm/clone');
+  const id = Number(ctl.read());
+  t.is(ctl.path, `#alarm/a${id}/ctl`);
+  t.true(readAlarmDir('#alarm').includes(`a${id}`));
+  t.deepEqual(readAlarmDir(`#alarm/a${id}`), ['ctl', 'timer']);
+  using timer = openAlarmFile(`#alarm/a${id}/timer`);
+  t.is(timer.read(), '0', 'not armed');
+  const wake = chainNow() + 5_000_000;
+  t.is(timer.write(hex(wake)), hex(wake).length);
+  t.is(timer.read(), String(wake));
+  using top = openAlarmFile('#alarm', 'r');
+  t.regex(top.read(), new RegExp(`^clone\\n(a\\d+\\n)*a${id}`));
+});
+
+test.serial('tests/alarm.c: set then cancel — nothing fires; set again — it fires into the bound queue', async (t) => {
+  const { ctl, timer, id } = devalarmGetFds();
+  using kq = new Kqueue();
+  ctl.write(`evq ${registerEventQueue(kq)}`);
+  timer.write(hex(chainNow() + 1_000_000_000));
+  ctl.write('cancel');
+  virtualTime.tick(2000);
+  t.deepEqual(await kq.kevent([], 4, POLL), [], 'no alarm should have fired');
+  timer.write(hex(chainNow() + 1_000_000_000));
+  virtualTime.tick(2000);
+  const [event] = await kq.kevent([], 4, POLL);
+  t.like(event, { ident: id, filter: EVFILT_ALARM, data: 1 });
+  t.is(devalarmGetId(event!), id);
+  ctl.close();
+  timer.close();
+});
+
+test.serial('writing the timer again re-arms (reset_alarm_abs): one expiry, at the later time', async (t) => {
+  const { ctl, timer } = devalarmGetFds();
+  const events = new AlarmEvents();
+  devalarmSetEvq(timer, events);
+  const start = chainNow();
+  devalarmSetTime(timer, start + 10_000_000);
+  devalarmSetTime(timer, start + 30_000_000);
+  virtualTime.tick(50);
+  events.close();
+  const seen = [];
+  for await (const event of events) seen.push(event.wakeTimeNs - start);
+  t.deepEqual(seen, [30_000_000]);
+  devalarmDisable(timer);
+  t.is(timer.read(), '0');
+  ctl.close();
+  timer.close();
+});
+
+test.serial('the alarm lives while any handle is open; the last close cancels it and removes it', async (t) => {
+  const ctl = openAlarmFile('#alarm/clone');
+  const id = Number(ctl.read());
+  const timer = openAlarmFile(`#alarm/a${id}/timer`);
+  using kq = new Kqueue();
+  ctl.write(`evq ${registerEventQueue(kq)}`);
+  timer.write(hex(chainNow() + 1_000_000));
+  ctl.close();
+  t.true(readAlarmDir().includes(`a${id}`), 'the timer handle keeps it');
+  timer.close();
+  t.false(readAlarmDir().includes(`a${id}`));
+  virtualTime.tick(10);
+  t.deepEqual(await kq.kevent([], 1, POLL), [], 'cancelled by the last close');
+  t.throws(() => openAlarmFile(`#alarm/a${id}/ctl`), { code: 'ENOENT' });
+  t.throws(() => timer.read(), { code: 'EBADF' });
+  t.throws(() => timer.close(), { code: 'EBADF' });
+});
+
+test.serial('errors where the seed raises them', (t) => {
+  const { ctl, timer, id } = devalarmGetFds();
+  t.throws(() => ctl.write('snooze 5'), { message: 'snooze: not implemented' });
+  t.throws(() => ctl.write('evq'), { message: 'evq needs a pointer' });
+  t.throws(() => ctl.write('evq ffff'), { message: 'Non-user ev_q pointer' });
+  t.throws(() => timer.write('soon'), { code: 'ERR_INVALID_ARG_VALUE' });
+  t.throws(() => openAlarmFile('#alarm', 'rw'), { code: 'EISDIR' });
+  t.throws(() => openAlarmFile(`#alarm/a${id}`, 'w'), { code: 'EISDIR' });
+  t.throws(() => openAlarmFile('#alarm', 'r').write('x'), { code: 'EPERM' });
+  t.throws(() => createAlarmFile(`#alarm/a${id}/extra`), { code: 'EPERM' });
+  t.throws(() => removeAlarmFile(`#alarm/a${id}/ctl`), { code: 'EPERM' });
+  t.throws(() => openAlarmFile('#alarm/a999999/ctl'), { code: 'ENOENT' });
+  t.throws(() => openAlarmFile('/dev/alarm'), { code: 'ENOENT' });
+  t.throws(() => openAlarmFile(`#alarm/a${id}/ctl`, 'r').write('cancel'), { code: 'EBADF' });
+  ctl.close();
+  timer.close();
+});
+
+test.serial('expirations of several alarms into one kqueue coalesce per alarm', async (t) => {
+  using kq = new Kqueue();
+  const a = devalarmGetFds();
+  const b = devalarmGetFds();
+  devalarmSetEvq(a.timer, kq);
+  devalarmSetEvq(b.timer, kq);
+  devalarmSetTime(a.timer, chainNow() + 1_000_000);
+  devalarmSetTime(b.timer, chainNow() + 2_000_000);
+  virtualTime.tick(1);
+  devalarmSetTime(a.timer, chainNow() + 1_000_000); // again, before the first is retrieved
+  virtualTime.tick(5);
+  const events = await kq.kevent([], 4, POLL);
+  t.deepEqual(events.map((e) => [e.ident, e.data]).sort(), [
+    [a.id, 2],
+    [b.id, 1],
+  ].sort());
+  for (const fds of [a, b]) {
+    fds.ctl.close();
+    fds.timer.close();
+  }
+});
