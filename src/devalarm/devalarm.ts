@@ -258,8 +258,18 @@ export function removeAlarmFile(path: string): never {
 
 // ---- parlib helpers (Akaros parlib/alarm.c), as a thin API ----
 
+/** What {@link devalarmGetFds} returns. */
+export interface AlarmFds {
+  /** The alarm's ctl, open. */
+  ctl: AlarmFile;
+  /** The alarm's timer, open. */
+  timer: AlarmFile;
+  /** The alarm id. */
+  id: number;
+}
+
 /** `devalarm_get_fds`: a new alarm, with its ctl and timer open. */
-export function devalarmGetFds(): { ctl: AlarmFile; timer: AlarmFile; id: number } {
+export function devalarmGetFds(): AlarmFds {
   const ctl = openAlarmFile('#alarm/clone');
   const id = Number(ctl.read());
   const timer = openAlarmFile(`#alarm/a${id}/timer`);

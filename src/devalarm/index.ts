@@ -16,6 +16,7 @@ export {
   registerEventQueue,
   removeAlarmFile,
   type AlarmEvent,
+  type AlarmFds,
   type AlarmEventQueue,
   type OpenMode,
 } from './devalarm.js';

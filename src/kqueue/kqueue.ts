@@ -24,6 +24,7 @@ import { constants } from 'node:os';
 import { syscallError } from '../host/index.js';
 import { signalName } from '../posix/signals.js';
 import { clockGettime } from '../posix/index.js';
+import type { Timespec } from '../posix/index.js';
 import { invalidArgType, validateInteger, C_LIMITS } from '../posix/validate.js';
 import type { Timer } from '../chain/timers.js';
 import { setTimer } from '../chain/timers.js';
@@ -108,7 +109,7 @@ export interface Kevent {
 export type KeventChange = Partial<Kevent> & Pick<Kevent, 'ident' | 'filter'>;
 
 /** A timeout for {@link Kqueue.kevent}: `{ sec, nsec }` as a timespec, or null for none. */
-export type KeventTimeout = { sec: number; nsec: number } | null;
+export type KeventTimeout = Timespec | null;
 
 /** Options of a queue. */
 export interface KqueueOptions {
