@@ -86,11 +86,25 @@ test('atfork-exec: hooks in pthread_atfork order; the alarm survives the exec', 
   ]);
 });
 
+test('kqueue-timers: coalesced periodic expirations, a one-shot deadline, a user event', (t) => {
+  const r = example('kqueue-timers.js');
+  t.is(r.status, 0, r.stderr);
+  t.deepEqual(r.lines, ['deadline: at least 8 periodic expirations by then: true', 'done']);
+});
+
+test('devalarm: clone, bind, arm, fire; the last close removes the alarm', (t) => {
+  const r = example('devalarm.js');
+  t.is(r.status, 0, r.stderr);
+  t.deepEqual(r.lines, ['alarm a0; #alarm lists: clone a0', 'alarm a0 fired, not early', 'after close, #alarm lists: clone']);
+});
+
 test('every example has a test here', (t) => {
   t.deepEqual(readdirSync(new URL('examples', root)).sort(), [
     'alarm-watchdog.js',
     'atfork-exec.js',
+    'devalarm.js',
     'exec-timeout.js',
+    'kqueue-timers.js',
     'posix-timer.js',
     'precise-loop.js',
     'qemu-clocks.js',

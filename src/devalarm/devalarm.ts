@@ -83,7 +83,8 @@ class ProcAlarm {
 
   constructor(id: number) {
     this.id = id;
-    this.timer = new Timer(() => this.queue?.postAlarm(this.id), { ref: false });
+    // Armed, an alarm keeps the process alive, as a setTimeout does.
+    this.timer = new Timer(() => this.queue?.postAlarm(this.id));
   }
 }
 

@@ -188,12 +188,17 @@ export class Kqueue implements Disposable, AsyncIterable<Kevent> {
     return this.#collect(nevents);
   }
 
-  /** Waits until a knote is active, the timeout passes, or the queue closes. */
+  /**
+   * Waits until a knote is active, the timeout passes, or the queue closes. Like a process
+   * blocked in kevent(2), a waiting call keeps the process alive (knote timers alone do not).
+   */
   #wait(waitNs: number | undefined): Promise<void> {
     return new Promise((resolve) => {
+      const keepAlive = waitNs === undefined ? setInterval(() => {}, 2 ** 31 - 1) : undefined;
       let timer: Timer | undefined;
       const wake = () => {
         timer?.cancel();
+        clearInterval(keepAlive);
         const index = this.#waiters.indexOf(wake);
         if (index >= 0) this.#waiters.splice(index, 1);
         resolve();
