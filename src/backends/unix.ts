@@ -89,10 +89,16 @@ export function unixBackend(): UnixBackend {
     },
     rearmLethal(deltaNs, lethalDeltaNs) {
       if (lethalDeltaNs <= deltaNs) {
-        arm(Math.max(lethalDeltaNs, 1)); // once this returns, any earlier SIGALRM has been handled
+        // Disarm first: a SIGALRM the old setting already generated is delivered (to libuv's
+        // handler) as this call returns, and none can be generated before the re-arm. Only
+        // then the default action, then the alarm — armed last, so that even a deadline
+        // already due cannot expire while libuv's handler is still installed.
+        arm(0);
         listen(false);
+        arm(Math.max(lethalDeltaNs, 1));
         return;
       }
+      arm(0); // as above: nothing from the old setting may hit the one-shot handler
       listen(true);
       if (!libuvAction) {
         const current = structBuffer('sigaction');
