@@ -7,10 +7,11 @@
  * kernel's semantics: the same validation and errno, the same remaining-time rounding
  * (truncated to the microsecond, at least 1 µs while pending), alarm's rounding of the
  * returned seconds, periodic re-arming from the previous expiry, and delivery of SIGALRM
- * to the user's handlers — or, with no handler, death by SIGALRM on time: while the alarm
- * is the chain's earliest deadline and no user listener exists, the backend arms the kernel
- * timer for the alarm's deadline with SIGALRM at its default action, so the kernel ends the
- * process even if JavaScript is stuck in a loop.
+ * to the user's handlers — or, with no handler, death by SIGALRM on time even if
+ * JavaScript is stuck in a loop: the chain gives the backend the alarm's deadline as a
+ * *lethal* one (`TimerChain.lethalDeadline`), and the backend arms the kernel so that
+ * SIGALRM at its default action ends the process then unless the chain re-arms first
+ * (see backends/unix).
  *
  * On every other backend these calls go straight to the kernel.
  *
