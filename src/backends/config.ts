@@ -41,6 +41,11 @@ export function defaultOrder(): BackendName[] {
   return BACKENDS.filter((b) => b.byDefault).map((b) => b.name);
 }
 
+/** What a config string's unknown and repeated names mean, one line each (QEMU's "Unknown clock"). */
+export function configMessages(config: AlarmConfig): string[] {
+  return [...config.unknown.map((n) => `Unknown clock ${n}`), ...config.duplicates.map((n) => `Ignored duplicate clock ${n}`)];
+}
+
 /** A listing of the backends in order of precedence (QEMU `show_available_alarms`). */
 export function describeBackends(order: readonly BackendName[] = BACKENDS.map((b) => b.name)): string {
   return ['Available alarm timers, in order of precedence:', ...order].join('\n');

@@ -201,7 +201,7 @@ export class TimerChain {
   start(backend: AlarmBackend): void {
     this.stop();
     backend.start(() => this.runPass());
-    if (this.#refCount > 0) this.#changeRef(0, true);
+    if (this.#refCount > 0) this.#holdAlive();
     this.#backend = backend;
     this.#virtualTime = backend.name === 'virtual' ? (backend as VirtualBackend) : undefined;
     this.#rearmHost();
@@ -337,18 +337,20 @@ export class TimerChain {
     else backend.rearm(nowNs + deltaNs, deltaNs);
   }
 
-  #changeRef(delta: number, force = false): void {
-    const before = force ? 0 : this.#refCount;
+  #changeRef(delta: number): void {
+    const before = this.#refCount;
     this.#refCount += delta;
-    if (before === 0 && this.#refCount > 0) {
-      // While a startup snapshot is built, timers are for the process that will deserialise
-      // it: nothing may keep the builder's event loop from draining.
-      if (startupSnapshot.isBuildingSnapshot()) return;
-      this.#keepAlive ??= setInterval(() => {}, 2 ** 31 - 1);
-      this.#keepAlive.ref();
-    } else if (before > 0 && this.#refCount === 0) {
-      this.#keepAlive?.unref();
-    }
+    if (before === 0 && this.#refCount > 0) this.#holdAlive();
+    else if (before > 0 && this.#refCount === 0) this.#keepAlive?.unref();
+  }
+
+  /** Refs the keep-alive handle, creating it if a stop released it. */
+  #holdAlive(): void {
+    // While a startup snapshot is built, timers are for the process that will deserialise
+    // it: nothing may keep the builder's event loop from draining.
+    if (startupSnapshot.isBuildingSnapshot()) return;
+    this.#keepAlive ??= setInterval(() => {}, 2 ** 31 - 1);
+    this.#keepAlive.ref();
   }
 
   // ---- driving virtual time ----

@@ -7,7 +7,7 @@
  * @module
  */
 import type { AlarmConfig, BackendName } from '../backends/index.js';
-import { BACKENDS, defaultOrder, describeBackends, parseAlarmConfig } from '../backends/index.js';
+import { BACKENDS, configMessages, defaultOrder, describeBackends, parseAlarmConfig } from '../backends/index.js';
 import { startupSnapshot } from 'node:v8';
 import { registerAtFork } from '../posix/atfork.js';
 import { validateInteger } from '../posix/validate.js';
@@ -135,7 +135,7 @@ export function configureAlarms(spec: string): ConfigureReport {
   const config = parseAlarmConfig(spec, availableAlarms());
   const messages = config.help
     ? describeBackends(config.order).split('\n')
-    : [...config.unknown.map((n) => `Unknown clock ${n}`), ...config.duplicates.map((n) => `Ignored duplicate clock ${n}`)];
+    : configMessages(config);
   if (!config.help) {
     configured = config.order;
     if (chain) startFirst(chain, config.order);

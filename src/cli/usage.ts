@@ -3,6 +3,9 @@
  * @module
  */
 
+import type { AlarmConfig } from '../backends/index.js';
+import { defaultOrder, parseAlarmConfig } from '../backends/index.js';
+
 /** A bad command line: the CLI prints the message and the usage, and exits 2. */
 export class UsageError extends Error {
   /** The usage text to print after the message. */
@@ -11,6 +14,20 @@ export class UsageError extends Error {
   constructor(message: string, usage: string) {
     super(message);
     this.usage = usage;
+  }
+}
+
+/**
+ * The backend config of a command's `--clock` option, else `ITIMER_CLOCK`, else the
+ * default order; a config string with no valid name is a usage error.
+ */
+export function clockOption(option: string | undefined, usage: string): AlarmConfig {
+  const spec = option ?? process.env['ITIMER_CLOCK'];
+  if (!spec) return { order: defaultOrder(), unknown: [], duplicates: [], help: false };
+  try {
+    return parseAlarmConfig(spec);
+  } catch (error) {
+    throw new UsageError((error as Error).message, usage);
   }
 }
 

@@ -411,8 +411,3 @@ function timeoutNs(timeout: KeventTimeout | undefined): number | undefined {
   return sec * 1e9 + nsec;
 }
 
-/** @internal Timer knotes in use across all queues (for tests of the limit). */
-export function kqueueTimersInUse(): number {
-  return timersInUse;
-}
-

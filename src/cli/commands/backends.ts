@@ -4,8 +4,8 @@
  */
 import { parseArgs } from 'node:util';
 import type { BackendName } from '../../backends/index.js';
-import { BACKENDS, defaultOrder, parseAlarmConfig } from '../../backends/index.js';
-import { UsageError } from '../usage.js';
+import { BACKENDS, configMessages } from '../../backends/index.js';
+import { clockOption } from '../usage.js';
 
 export const BACKENDS_USAGE = `Usage: itimer backends [--clock LIST] [--json]
 
@@ -34,18 +34,9 @@ export function backendsCommand(args: string[]): number {
     process.stdout.write(`${BACKENDS_USAGE}\n`);
     return 0;
   }
-  const spec = values.clock ?? process.env['ITIMER_CLOCK'];
-  let order: BackendName[] = defaultOrder();
-  let messages: string[] = [];
-  if (spec) {
-    try {
-      const config = parseAlarmConfig(spec);
-      if (!config.help) order = config.order;
-      messages = [...config.unknown.map((n) => `Unknown clock ${n}`), ...config.duplicates.map((n) => `Ignored duplicate clock ${n}`)];
-    } catch (error) {
-      throw new UsageError((error as Error).message, BACKENDS_USAGE);
-    }
-  }
+  const config = clockOption(values.clock, BACKENDS_USAGE);
+  const { order } = config; // with 'help', the current (default) order
+  const messages = configMessages(config);
   const rows = [...order, ...BACKENDS.map((b) => b.name).filter((n) => !order.includes(n))].map((name) => ({
     name,
     enabled: order.includes(name),

@@ -9,11 +9,10 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { BackendName } from '../../backends/index.js';
-import { defaultOrder, parseAlarmConfig } from '../../backends/index.js';
 import type { LatenessMode, LatenessSample } from '../probe/lateness.js';
 import { measureLateness, quantile } from '../probe/lateness.js';
 import { latenessSvg } from '../probe/svg.js';
-import { UsageError } from '../usage.js';
+import { clockOption, UsageError } from '../usage.js';
 
 export const PROBE_USAGE = `Usage: itimer probe [--clock LIST] [--samples N] [--delay MS]... [--json] [--svg FILE]
 
@@ -88,14 +87,7 @@ export async function probeCommand(args: string[]): Promise<number> {
     process.stdout.write(`${PROBE_USAGE}\n`);
     return 0;
   }
-  const spec = values.clock ?? process.env['ITIMER_CLOCK'];
-  let backends: BackendName[] = defaultOrder();
-  try {
-    if (spec) backends = parseAlarmConfig(spec).order;
-  } catch (error) {
-    throw new UsageError((error as Error).message, PROBE_USAGE);
-  }
-  backends = backends.filter((b) => b !== 'virtual');
+  const backends: BackendName[] = clockOption(values.clock, PROBE_USAGE).order.filter((b) => b !== 'virtual');
   const samples = Number(values.samples ?? 50);
   if (!Number.isInteger(samples) || samples < 1 || samples > 100_000) throw new UsageError(`--samples must be a whole number from 1 to 100000, not '${values.samples}'`, PROBE_USAGE);
   const delays = (values.delay ?? ['1', '5']).map(Number);
