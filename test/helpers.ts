@@ -30,12 +30,12 @@ export interface ChildRun {
  * Runs `code` as an ES module in a fresh Node (with this process's loader flags), after
  * `import * as itimer from './src/index.ts'`, from the project directory.
  */
-export function runItimerScript(code: string, env: Record<string, string> = {}, timeoutMs = 20_000): Promise<ChildRun> {
+export function runItimerScript(code: string, env: Record<string, string> = {}, timeoutMs = 20_000, nodeArgs: string[] = []): Promise<ChildRun> {
   const started = performance.now();
   return new Promise((resolve) => {
     const proc = execFile(
       process.execPath,
-      [...process.execArgv, '--input-type=module', '-e', `import * as itimer from './src/index.ts'; ${code}`],
+      [...process.execArgv, ...nodeArgs, '--input-type=module', '-e', `import * as itimer from './src/index.ts'; ${code}`],
       { cwd: new URL('..', import.meta.url), encoding: 'utf8', env: { ...process.env, ...env }, timeout: timeoutMs },
       (_error, stdout, stderr) =>
         resolve({ status: proc.exitCode, signal: proc.signalCode, stdout: stdout.trim(), stderr, seconds: (performance.now() - started) / 1000, endedAtMs: Date.now() }),

@@ -15,9 +15,3 @@ export function monotonicNowNs(): number {
   const [sec, nsec] = process.hrtime();
   return (sec - ORIGIN_SEC) * 1e9 + nsec;
 }
-
-/** A chain deadline as an absolute CLOCK_MONOTONIC `{ sec, nsec }` (for TIMER_ABSTIME). */
-export function monotonicTimespec(deadlineNs: number): { sec: number; nsec: number } {
-  const whole = Math.floor(deadlineNs / 1e9);
-  return { sec: ORIGIN_SEC + whole, nsec: deadlineNs - whole * 1e9 };
-}

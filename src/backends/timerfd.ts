@@ -7,8 +7,8 @@
 import { checked, host, watchReadable } from '../host/index.js';
 import type { PollWatcher } from '../host/index.js';
 import { CLOCK_MONOTONIC, TIMER_ABSTIME } from '../posix/index.js';
-import { structBuffer, writeItimerspec } from '../posix/structs.js';
-import { monotonicTimespec } from './time.js';
+import { structBuffer, writeItimerRaw } from '../posix/structs.js';
+import { ORIGIN_SEC } from './time.js';
 import type { AlarmBackend } from './types.js';
 
 const TFD_NONBLOCK = 0o4000;
@@ -22,6 +22,7 @@ export function timerfdBackend(): AlarmBackend {
   const expirations = Buffer.alloc(8);
   return {
     name: 'timerfd',
+    absolute: true,
     description: 'timerfd_create(CLOCK_MONOTONIC), absolute deadlines; the fd is polled on the event loop; no signal',
     start(onAlarm) {
       fd = checked(host().timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC), 'timerfd_create');
@@ -37,11 +38,12 @@ export function timerfdBackend(): AlarmBackend {
       fd = -1;
     },
     rearm(targetNs) {
-      writeItimerspec(spec, { value: monotonicTimespec(targetNs) }, 'spec');
+      const wholeSec = Math.floor(targetNs / 1e9);
+      writeItimerRaw(spec, ORIGIN_SEC + wholeSec, targetNs - wholeSec * 1e9);
       checked(host().timerfd_settime(fd, TIMER_ABSTIME, spec, null), 'timerfd_settime');
     },
     disarm() {
-      writeItimerspec(spec, {}, 'spec');
+      writeItimerRaw(spec, 0, 0);
       checked(host().timerfd_settime(fd, 0, spec, null), 'timerfd_settime');
     },
   };

@@ -18,6 +18,11 @@ export interface AlarmBackend {
   readonly name: BackendName;
   /** One line for `itimer backends` / `help`. */
   readonly description: string;
+  /**
+   * True when `rearm` uses only `targetNs` (an absolute deadline): the chain may then pass
+   * a clock reading it already has instead of reading the clock again.
+   */
+  readonly absolute?: boolean;
   /** The signal the backend delivers by, if any. */
   readonly signal?: NodeJS.Signals;
   /**
@@ -30,6 +35,7 @@ export interface AlarmBackend {
   /**
    * Arms the host timer to expire at `targetNs` on the chain's time base, which is `deltaNs`
    * after the time the chain read (both already clamped to the rearm floor). Never early.
+   * Called on every host re-arm: it allocates nothing (the libuv backend excepted).
    */
   rearm(targetNs: number, deltaNs: number): void;
   /** Disarms the host timer (the chain is empty). */

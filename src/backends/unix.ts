@@ -18,7 +18,7 @@
 import { checked, host, layoutsFor } from '../host/index.js';
 import { ITIMER_REAL, SA_FLAGS } from '../posix/index.js';
 import { claimSignal, releaseSignal } from '../posix/signals.js';
-import { structBuffer, writeItimerval } from '../posix/structs.js';
+import { structBuffer, writeItimerRaw } from '../posix/structs.js';
 import type { AlarmBackend } from './types.js';
 
 const SIGALRM = 14;
@@ -45,11 +45,7 @@ export function unixBackend(): UnixBackend {
   const arm = (deltaNs: number, intervalNs = 0) => {
     const usec = usecOf(deltaNs);
     const intervalUsec = usecOf(intervalNs);
-    writeItimerval(
-      value,
-      { value: { sec: Math.floor(usec / 1e6), usec: usec % 1e6 }, interval: { sec: Math.floor(intervalUsec / 1e6), usec: intervalUsec % 1e6 } },
-      'value',
-    );
+    writeItimerRaw(value, Math.floor(usec / 1e6), usec % 1e6, Math.floor(intervalUsec / 1e6), intervalUsec % 1e6);
     checked(host().setitimer(ITIMER_REAL, value, null), 'setitimer');
   };
   const restoreLibuvAction = () => {

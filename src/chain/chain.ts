@@ -3,77 +3,96 @@
  *
  * ## How
  *
- * Waiters sit in a binary min-heap keyed by (deadline, insertion sequence). The host alarm
- * — one backend from QEMU's table: timerfd, dynticks, unix, libuv or virtual — is armed for
- * the heap's head only. When it expires, the chain runs a *pass*: it reads the clock once,
- * unlinks every waiter whose deadline is at or before that time, and only then runs their
- * callbacks in deadline order. A callback may arm, cancel or re-arm any waiter, itself
- * included; a waiter re-armed into the past lands in the heap and runs in the next pass,
- * never in the one that is running (Akaros `__trigger_tchain` semantics, minus the lock).
- * After the pass the host is re-armed for the new head.
+ * Waiters live in the shared timer-list core (`timer-list.ts`): a binary min-heap keyed by
+ * (wake time, insertion sequence), where the wake time is the deadline, or the deadline
+ * minus a spin margin for a waiter that spins. The host alarm — one backend from QEMU's
+ * table: timerfd, dynticks, unix, libuv or virtual — is armed for the head's wake time only.
+ * When it expires the chain runs a *pass*: one clock reading; every due waiter is collected
+ * into a ready list *before* any callback runs; then they run in (deadline, sequence) order.
+ *
+ * - **Cancel wins.** Cancelling a collected waiter that has not run yet takes it out of the
+ *   pass and returns true — as libuv's `uv_timer_stop` empties its ready queue, and as Node,
+ *   Akaros `__trigger_tchain` (one waiter at a time) and QEMU do. A waiter armed or re-armed
+ *   inside a callback goes to the heap and runs in a later pass, even if already due, so a
+ *   callback re-arming itself into the past cannot starve the event loop.
+ * - **Lazy host re-arm.** A new head marks the host dirty; one re-arm happens in a microtask,
+ *   before control returns to the event loop, so a burst of arms costs one syscall. The
+ *   chain remembers what it armed the host for and skips the syscall when the host already
+ *   fires at or before the new target (QEMU dynticks' check, generalised and without the
+ *   `timer_gettime`). Cancelling the head leaves the host armed: the early wake-up finds
+ *   nothing due (a *poke*) and re-arms for the new head — the libuv behaviour. The host is
+ *   never armed for less than the rearm floor (QEMU `MIN_TIMER_REARM_NS`, 250 µs by
+ *   default) from now. The one synchronous re-arm is {@link TimerChain.refreshHost}: the
+ *   unix backend's *lethal* ITIMER_REAL arming must be in the kernel before the caller's
+ *   next statement, which may be a loop that never yields.
+ * - **Spin tail.** A waiter with a spin margin is woken that margin early and the pass
+ *   busy-waits on CLOCK_MONOTONIC to its deadline ("native sleep as far as it can be
+ *   trusted, then spin", Rust `spin_sleep`): precision below the kernel's wake-up latency,
+ *   at the price of a blocked event loop for up to the margin. The automatic margin is
+ *   calibrated from the chain's own wake-ups: the 95th percentile of the last 64 wake-up
+ *   latenesses (how long after the armed time the pass started) plus a quarter, bounded to
+ *   [{@link SPIN_MARGIN_MIN_NS}, {@link SPIN_MARGIN_AUTO_MAX_NS}], 300 µs before the first
+ *   wake-up. No pass busy-waits beyond {@link SPIN_MARGIN_MAX_NS} past its clock reading.
  *
  * Deadlines are integer nanoseconds of CLOCK_MONOTONIC, as plain numbers counted from a
- * process-local origin (see backends/time): exact for 104 days of process life, and no
- * BigInt on the hot path. On the `virtual` backend the same numbers count virtual time,
- * which moves only when driven (`tick`, `next`, `runAll`).
- *
- * ## Why
- *
- * One kernel timer instead of thousands; precise wake-ups (timerfd and POSIX timers take
- * nanoseconds, not setTimeout's whole milliseconds); and one place that decides when the
- * host must be re-armed: only when the head changes, never for less than the rearm floor
- * (QEMU `MIN_TIMER_REARM_NS`, 250 µs by default: a head due sooner is served that much
- * later rather than by an interrupt storm), and on dynticks not at all when the kernel
- * timer already fires soon enough.
+ * process-local origin (see backends/time): exact for 104 days of process life, no BigInt
+ * on the hot path. On the `virtual` backend the same numbers count virtual time, which
+ * moves only when driven (`tick`, `next`, `runAll`); spin margins are ignored there and
+ * virtual timers never keep the process alive.
  *
  * ## Cost of each operation (n waiters armed)
  *
- * - arm: O(log n) heap insertion, plus one host re-arm syscall if it became the head.
- * - cancel: O(log n) via the waiter's stored heap index; a host re-arm only if it was the head.
+ * - arm: O(log n); a host re-arm (one syscall, deferred to a microtask, shared by a burst)
+ *   only when it becomes the head *and* the host would otherwise fire later.
+ * - cancel: O(log n) in the heap, O(1) from a pass's ready list; never a syscall.
  * - re-arm (absolute): cancel + arm.
- * - a pass running k waiters: O(k log n), one clock read, one host re-arm.
- * - memory: one heap slot and one small object per waiter.
+ * - a pass running k waiters: O(k log n), one clock reading (plus the busy-wait's), at most
+ *   one host re-arm; with the timerfd backend (absolute deadlines) no second clock reading.
+ * - memory: the waiter object itself (its heap slot is one array element).
  *
  * ## Tie-break rules
  *
- * Equal deadlines run in the order they were armed (FIFO; "the newer one goes last").
- * A waiter due exactly at the pass's clock reading is due (deadline <= now). A callback
- * that throws does not stop the pass: the other waiters run, and the error is rethrown
- * on the next tick, where Node reports uncaught exceptions from timers.
+ * Equal deadlines run in the order they were armed (FIFO; "the newer one goes last"),
+ * whatever their spin margins. A waiter due exactly at the pass's clock reading is due
+ * (deadline <= now). A callback that throws does not stop the pass: the other waiters run,
+ * and the error is rethrown on the next tick, where Node reports uncaught timer errors.
  *
  * ## Invariants
  *
- * - A waiter is in at most one of: the heap (`heapIndex >= 0`), the running slot, or neither.
- * - `refCount` equals the number of ref'd waiters in the heap; the keep-alive handle is
- *   ref'd exactly when `refCount > 0`, so the process stays alive while ref'd timers are
- *   armed and may exit when only unref'd ones remain.
- * - No waiter runs before its deadline: a pass runs only waiters with deadline <= now,
- *   and the backends never fire early.
+ * - A waiter is in the heap, in a running pass's ready list, or idle (see timer-list).
+ * - The keep-alive handle is ref'd exactly when some armed waiter keeps the process alive
+ *   and the backend is not `virtual`.
+ * - `#hostTargetNs` is the time the host alarm will fire (Infinity: it will not, or it
+ *   already has); the host is armed no later than the head's wake time once the microtask
+ *   queue has drained.
+ * - No waiter runs before its deadline: a pass runs only waiters with deadline <= now, a
+ *   spinner after its busy-wait, and the backends never fire early.
  * @module
  */
 import { startupSnapshot } from 'node:v8';
 import type { AlarmBackend, BackendName, UnixBackend, VirtualBackend } from '../backends/index.js';
 import { monotonicNowNs } from '../backends/index.js';
-import type { HeapEntry } from './heap.js';
-import { TimerHeap } from './heap.js';
+import { validateInteger } from '../posix/validate.js';
+import type { ListEntry, PassStats } from './timer-list.js';
+import { IDLE, TimerList } from './timer-list.js';
+
+export { rethrowLater } from './timer-list.js';
 
 /** QEMU's `MIN_TIMER_REARM_NS`: the default rearm floor. */
 export const MIN_TIMER_REARM_NS = 250_000;
+/** The largest spin margin, fixed or automatic, and the longest busy-wait of one pass: 2 ms. */
+export const SPIN_MARGIN_MAX_NS = 2_000_000;
+/** The smallest automatic spin margin: 50 µs. */
+export const SPIN_MARGIN_MIN_NS = 50_000;
+/** The largest automatic spin margin: 1 ms. */
+export const SPIN_MARGIN_AUTO_MAX_NS = 1_000_000;
+/** The automatic spin margin before the chain has seen a wake-up: 300 µs. */
+export const SPIN_MARGIN_INITIAL_NS = 300_000;
+/** Wake-up latenesses kept for the automatic margin. */
+const LATENESS_SAMPLES = 64;
 
 /** Passes in a row that find waiters already due before a warning about a runaway loop. */
 const RUNAWAY_PASSES = 10_000;
-
-/**
- * Rethrows errors that timer callbacks threw, each on the next tick, where Node reports
- * uncaught exceptions from its own timers; the callbacks that did not throw all ran.
- */
-export function rethrowLater(errors: readonly unknown[]): void {
-  for (const error of errors) {
-    process.nextTick(() => {
-      throw error;
-    });
-  }
-}
 
 /** The error for a timer that keeps re-arming itself while time is driven by hand. */
 export function loopLimitError(loopLimit: number, unit: string): Error {
@@ -81,20 +100,34 @@ export function loopLimitError(loopLimit: number, unit: string): Error {
   return Object.assign(error, { code: 'ERR_ITIMER_LOOP_LIMIT' });
 }
 
+/** Validates the `loopLimit` of the hand-driving calls: an integer from 1 to 2^31-1. */
+export function validateLoopLimit(loopLimit: unknown): number {
+  return validateInteger(loopLimit, 'loopLimit', 1, 2 ** 31 - 1);
+}
+
 /**
- * A chain entry. Invariant: `heapIndex >= 0` exactly while armed (in the heap).
- * Subclasses (the public `Timer`) override {@link Waiter.fire} instead of allocating a
- * closure per timer.
+ * A chain entry. Subclasses (the public `Timer`) override {@link Waiter.fire} instead of
+ * allocating a closure per timer.
+ *
+ * Invariants: armed exactly while in the chain's heap or in a running pass's ready list;
+ * `spinMarginNs` is 0 unless `spin` asks for a margin, and does not change while armed.
  */
-export class Waiter implements HeapEntry {
+export class Waiter implements ListEntry {
   /** Deadline in ns on the chain's time base. */
   deadlineNs = 0;
   /** @internal Insertion sequence (tie-break). */
   seq = 0;
-  /** @internal Heap position, or -1 when not armed. */
-  heapIndex = -1;
+  /** @internal Heap position, or IDLE / READY (see timer-list). */
+  heapIndex = IDLE;
   /** Whether this waiter keeps the process alive while armed (change it with `TimerChain.setRef`). */
   keepsAlive = true;
+  /**
+   * The spin tail asked for: 0 for none, -1 for the automatic margin, or a fixed margin in
+   * ns (at most {@link SPIN_MARGIN_MAX_NS}). Takes effect at the next arm.
+   */
+  spin = 0;
+  /** @internal The margin resolved when armed. */
+  spinMarginNs = 0;
   /** @internal What {@link Waiter.fire} calls. */
   callback: (value: number) => void;
 
@@ -103,27 +136,21 @@ export class Waiter implements HeapEntry {
     this.callback = callback;
   }
 
-  /** Runs when due, with the clock reading of the pass that runs it. */
+  /** Runs when due, with the clock reading at which it runs. */
   fire(nowNs: number): void {
     this.callback(nowNs);
   }
 
-  /** True while in the chain, waiting. */
+  /** True while waiting in the chain (including collected by a pass and not run yet). */
   get armed(): boolean {
-    return this.heapIndex >= 0;
+    return this.heapIndex !== IDLE;
   }
 }
 
 /** Counters for benchmarks and diagnostics. */
-export interface ChainStats {
-  /** Host re-arms requested (head changes and after passes). */
+export interface ChainStats extends PassStats {
+  /** Host re-arm syscalls made (a skipped or deferred re-arm is not counted). */
   rearms: number;
-  /** Passes run. */
-  passes: number;
-  /** Passes that found nothing due (spurious wake-ups, "pokes"). */
-  pokes: number;
-  /** Waiter callbacks run. */
-  fired: number;
 }
 
 /** Options of a chain. */
@@ -136,21 +163,32 @@ export interface ChainOptions {
  * The chain. One per process in normal use (see `getChain`), but constructible for tests.
  */
 export class TimerChain {
-  readonly #heap = new TimerHeap<Waiter>();
+  /** Counters, reset with `resetStats`. */
+  readonly stats: ChainStats = { rearms: 0, passes: 0, pokes: 0, fired: 0, spins: 0, spinNs: 0 };
+  readonly #list = new TimerList<Waiter>(
+    () => this.now(),
+    (held) => this.#keepAlive(held),
+    this.stats,
+  );
   #backend: AlarmBackend | undefined;
   /** The backend again when it is `virtual` (its clock is the chain's). */
   #virtualTime: VirtualBackend | undefined;
-  #running: Waiter | null = null;
-  #inPass = false;
-  #refCount = 0;
-  #keepAlive: NodeJS.Timeout | undefined;
-  #hostArmed = false;
+  #keepAliveHandle: NodeJS.Timeout | undefined;
+  /** When the host alarm will fire, on the chain's time base; Infinity when it will not. */
+  #hostTargetNs = Number.POSITIVE_INFINITY;
+  #dirty = false;
+  readonly #flush = () => {
+    if (this.#dirty) this.#rearmHost(false);
+  };
+  readonly #onWake = () => this.#wake();
   #duePasses = 0;
   #warnedRunaway = false;
+  /** Recent wake-up latenesses in ns (a ring), for the automatic spin margin. */
+  readonly #lateness: number[] = [];
+  #latenessNext = 0;
+  #autoSpinMarginNs = SPIN_MARGIN_INITIAL_NS;
   /** The rearm floor in ns. */
   rearmFloorNs: number;
-  /** Counters, reset with `resetStats`. */
-  readonly stats: ChainStats = { rearms: 0, passes: 0, pokes: 0, fired: 0 };
   /**
    * When set, the deadline (chain time base) at which SIGALRM at its default action must end
    * the process even if the chain cannot run — a user's alarm with no handler, on the
@@ -173,19 +211,24 @@ export class TimerChain {
     return this.#backend?.name;
   }
 
-  /** Number of armed waiters. */
+  /** Number of armed waiters (not counting those collected by a running pass). */
   get size(): number {
-    return this.#heap.size;
+    return this.#list.size;
   }
 
-  /** The earliest armed waiter. */
+  /** The armed waiter with the earliest wake time. */
   get head(): Waiter | undefined {
-    return this.#heap.peek();
+    return this.#list.head;
   }
 
   /** The waiter whose callback is running, if any. */
   get running(): Waiter | null {
-    return this.#running;
+    return this.#list.running;
+  }
+
+  /** The automatic spin margin now, in ns (see the module notes for the rule). */
+  get autoSpinMarginNs(): number {
+    return this.#autoSpinMarginNs;
   }
 
   /** Now on the chain's time base: CLOCK_MONOTONIC ns since the origin, or virtual time. */
@@ -200,11 +243,12 @@ export class TimerChain {
    */
   start(backend: AlarmBackend): void {
     this.stop();
-    backend.start(() => this.runPass());
-    if (this.#refCount > 0) this.#holdAlive();
+    backend.start(this.#onWake);
     this.#backend = backend;
     this.#virtualTime = backend.name === 'virtual' ? (backend as VirtualBackend) : undefined;
-    this.#rearmHost();
+    if (this.#virtualTime) this.#list.dropSpinMargins();
+    this.#keepAlive(this.#list.refCount > 0);
+    this.#rearmHost(true);
   }
 
   /** Stops the backend (QEMU `quit_timers`); waiters stay armed but nothing runs them. */
@@ -212,34 +256,36 @@ export class TimerChain {
     const backend = this.#backend;
     this.#backend = undefined;
     this.#virtualTime = undefined;
-    this.#hostArmed = false;
+    this.#hostTargetNs = Number.POSITIVE_INFINITY;
     backend?.stop();
     // No handle may outlive a stop: an exec or a snapshot follows it (Node refuses to
     // snapshot active handles); start() re-creates it.
-    clearInterval(this.#keepAlive);
-    this.#keepAlive = undefined;
-  }
-
-  /** Arms a waiter that is not armed (Akaros `set_alarm`). */
-  arm(waiter: Waiter): void {
-    if (waiter.armed) throw new Error('itimer: waiter is already armed');
-    this.#heap.push(waiter);
-    if (waiter.keepsAlive) this.#changeRef(1);
-    if (this.#heap.peek() === waiter && !this.#inPass) this.#rearmHost();
+    clearInterval(this.#keepAliveHandle);
+    this.#keepAliveHandle = undefined;
   }
 
   /**
-   * Disarms a waiter (Akaros `unset_alarm`).
-   * @returns true if it was removed before firing; false if it already fired, is running
+   * Arms a waiter that is not armed (Akaros `set_alarm`), resolving its spin margin.
+   * @throws Error `ERR_ITIMER_ALREADY_ARMED` if it is armed.
+   */
+  arm(waiter: Waiter): void {
+    const spin = waiter.spin;
+    waiter.spinMarginNs = spin === 0 || this.#virtualTime ? 0 : spin < 0 ? this.#autoSpinMarginNs : spin;
+    if (this.#list.insert(waiter) && !this.#dirty && !this.#list.inPass) {
+      this.#dirty = true;
+      queueMicrotask(this.#flush);
+    }
+  }
+
+  /**
+   * Disarms a waiter (Akaros `unset_alarm`). Never a syscall: if it was the head, the host
+   * stays armed and its wake-up is a poke.
+   * @returns true if it was removed before running — also when a running pass had
+   *   collected it and not run it yet (the cancel wins); false if it already ran, is running
    *   (even when called from its own callback), or was never armed.
    */
   cancel(waiter: Waiter): boolean {
-    if (!waiter.armed) return false;
-    const wasHead = this.#heap.peek() === waiter;
-    this.#heap.remove(waiter);
-    if (waiter.keepsAlive) this.#changeRef(-1);
-    if (wasHead && !this.#inPass) this.#rearmHost();
-    return true;
+    return this.#list.remove(waiter);
   }
 
   /**
@@ -247,65 +293,67 @@ export class TimerChain {
    * @returns what {@link TimerChain.cancel} returned.
    */
   rearmAbsolute(waiter: Waiter, deadlineNs: number): boolean {
-    const removed = this.cancel(waiter);
+    const removed = this.#list.remove(waiter);
     waiter.deadlineNs = deadlineNs;
     this.arm(waiter);
     return removed;
   }
 
-  /** Re-arms the host for the current head (after something the chain cannot see changed, e.g. the lethal policy's inputs). */
+  /**
+   * Re-arms the host for the current head now, synchronously — for inputs the chain cannot
+   * see (the unix backend's lethal policy), and before blocking calls such as pause().
+   */
   refreshHost(): void {
-    this.#rearmHost();
+    this.#rearmHost(true);
   }
 
   /** Changes whether an armed or unarmed waiter keeps the process alive. */
   setRef(waiter: Waiter, ref: boolean): void {
-    if (waiter.keepsAlive === ref) return;
-    waiter.keepsAlive = ref;
-    if (waiter.armed) this.#changeRef(ref ? 1 : -1);
+    this.#list.setRef(waiter, ref);
   }
 
   /**
-   * Runs one pass: every waiter due now, in deadline order. Called by the backend on expiry;
-   * harmless when nothing is due.
+   * Runs one pass: every waiter due now, in deadline order, then re-arms the host. Called
+   * by the backend on expiry; harmless when nothing is due. A call from inside a running
+   * pass does nothing (the running pass re-arms at its end).
    */
   runPass(): void {
-    if (this.#inPass) return; // a wake-up during a pass is a poke: the pass re-arms at its end
-    this.#pass(this.now());
-    this.#rearmHost();
+    if (this.#list.inPass) return;
+    const nowNs = this.#pass(this.now());
+    this.#rearmHost(false, nowNs);
   }
 
-  #pass(nowNs: number): void {
-    this.stats.passes++;
-    const due: Waiter[] = [];
-    for (let head = this.#heap.peek(); head && head.deadlineNs <= nowNs; head = this.#heap.peek()) {
-      this.#heap.remove(head);
-      if (head.keepsAlive) this.#changeRef(-1);
-      due.push(head);
+  /** The backend's expiry: the host has fired, so it is no longer armed. */
+  #wake(): void {
+    const targetNs = this.#hostTargetNs;
+    this.#hostTargetNs = Number.POSITIVE_INFINITY;
+    if (this.#list.inPass) return;
+    const nowNs = this.now();
+    if (targetNs !== Number.POSITIVE_INFINITY) this.#recordLateness(nowNs - targetNs);
+    this.#rearmHost(false, this.#pass(nowNs));
+  }
+
+  /** Runs a pass at `nowNs`; @returns the clock reading at its end. */
+  #pass(nowNs: number): number {
+    const endNs = this.#list.runPass(nowNs, this.#virtualTime ? 0 : SPIN_MARGIN_MAX_NS);
+    this.#watchRunaway(endNs);
+    return endNs;
+  }
+
+  #recordLateness(latenessNs: number): void {
+    const samples = this.#lateness;
+    if (samples.length < LATENESS_SAMPLES) samples.push(latenessNs);
+    else samples[this.#latenessNext] = latenessNs;
+    this.#latenessNext = (this.#latenessNext + 1) % LATENESS_SAMPLES;
+    if (this.#latenessNext % 16 === 0) {
+      const sorted = [...samples].sort((a, b) => a - b);
+      const p95 = sorted[Math.floor(0.95 * (sorted.length - 1))]!;
+      this.#autoSpinMarginNs = Math.round(Math.min(Math.max(p95 * 1.25, SPIN_MARGIN_MIN_NS), SPIN_MARGIN_AUTO_MAX_NS));
     }
-    if (due.length === 0) {
-      this.stats.pokes++;
-      return;
-    }
-    this.#inPass = true;
-    const errors: unknown[] = [];
-    for (const waiter of due) {
-      this.#running = waiter;
-      this.stats.fired++;
-      try {
-        waiter.fire(nowNs);
-      } catch (error) {
-        errors.push(error);
-      }
-    }
-    this.#running = null;
-    this.#inPass = false;
-    rethrowLater(errors);
-    this.#watchRunaway(nowNs);
   }
 
   #watchRunaway(nowNs: number): void {
-    const head = this.#heap.peek();
+    const head = this.#list.head;
     this.#duePasses = head && head.deadlineNs <= nowNs ? this.#duePasses + 1 : 0;
     if (this.#duePasses >= RUNAWAY_PASSES && !this.#warnedRunaway) {
       this.#warnedRunaway = true;
@@ -316,65 +364,76 @@ export class TimerChain {
     }
   }
 
-  #rearmHost(): void {
+  /**
+   * Arms the host for the head's wake time, no sooner than the rearm floor from now.
+   * @param force re-arm even when the host already fires sooner, and disarm when nothing is
+   *   armed (the synchronous path of {@link TimerChain.refreshHost}).
+   * @param passNowNs the clock reading of the pass that just ran: reused with a backend that
+   *   takes absolute deadlines, so a pass reads the clock once.
+   */
+  #rearmHost(force: boolean, passNowNs?: number): void {
+    this.#dirty = false;
     const backend = this.#backend;
-    if (!backend || backend.name === 'virtual') return;
-    const head = this.#heap.peek();
+    if (!backend || this.#virtualTime) return;
+    const head = this.#list.head;
     if (!head) {
-      if (this.#hostArmed) {
+      if (force && this.#hostTargetNs !== Number.POSITIVE_INFINITY) {
         this.stats.rearms++;
         backend.disarm();
+        this.#hostTargetNs = Number.POSITIVE_INFINITY;
       }
-      this.#hostArmed = false;
       return;
     }
-    this.stats.rearms++;
-    const nowNs = this.now();
-    const deltaNs = Math.max(head.deadlineNs - nowNs, this.rearmFloorNs, 0);
-    this.#hostArmed = true;
+    const nowNs = passNowNs !== undefined && backend.absolute ? passNowNs : this.now();
+    const targetNs = Math.max(head.deadlineNs - head.spinMarginNs, nowNs + this.rearmFloorNs);
     const lethalAt = backend.name === 'unix' ? this.lethalDeadline?.() : undefined;
-    if (lethalAt !== undefined) (backend as UnixBackend).rearmLethal(deltaNs, Math.max(lethalAt - nowNs, 0));
-    else backend.rearm(nowNs + deltaNs, deltaNs);
+    if (lethalAt === undefined && !force && this.#hostTargetNs <= targetNs) return; // fires sooner already
+    this.stats.rearms++;
+    this.#hostTargetNs = targetNs;
+    if (lethalAt !== undefined) (backend as UnixBackend).rearmLethal(targetNs - nowNs, Math.max(lethalAt - nowNs, 0));
+    else backend.rearm(targetNs, targetNs - nowNs);
   }
 
-  #changeRef(delta: number): void {
-    const before = this.#refCount;
-    this.#refCount += delta;
-    if (before === 0 && this.#refCount > 0) this.#holdAlive();
-    else if (before > 0 && this.#refCount === 0) this.#keepAlive?.unref();
-  }
-
-  /** Refs the keep-alive handle, creating it if a stop released it. */
-  #holdAlive(): void {
+  /** Holds or releases the keep-alive handle (never on virtual time). */
+  #keepAlive(held: boolean): void {
+    if (!held || this.#virtualTime || !this.#backend) {
+      this.#keepAliveHandle?.unref();
+      return;
+    }
     // While a startup snapshot is built, timers are for the process that will deserialise
     // it: nothing may keep the builder's event loop from draining.
     if (startupSnapshot.isBuildingSnapshot()) return;
-    this.#keepAlive ??= setInterval(() => {}, 2 ** 31 - 1);
-    this.#keepAlive.ref();
+    this.#keepAliveHandle ??= setInterval(() => {}, 2 ** 31 - 1);
+    this.#keepAliveHandle.ref();
   }
 
   // ---- driving virtual time ----
 
   #virtual(operation: string): VirtualBackend {
-    const backend = this.#backend;
-    if (backend?.name !== 'virtual') {
-      const error = new Error(`${operation}() drives virtual time: the chain runs on '${backend?.name ?? 'no backend'}', not 'virtual'`);
+    const backend = this.#virtualTime;
+    if (!backend) {
+      const error = new Error(`${operation}() drives virtual time: the chain runs on '${this.#backend?.name ?? 'no backend'}', not 'virtual'`);
       throw Object.assign(error, { code: 'ERR_ITIMER_NOT_VIRTUAL' });
     }
-    return backend as VirtualBackend;
+    return backend;
   }
 
   /**
    * Advances virtual time by `deltaNs`, running every waiter that falls due on the way, each
    * pass at its own deadline.
+   * @param deltaNs a non-negative integer.
    * @param loopLimit Maximum passes before giving up (a timer re-arming itself forever).
    * @returns the number of passes run.
+   * @throws RangeError `ERR_OUT_OF_RANGE` for a bad `deltaNs` or `loopLimit`; Error
+   *   `ERR_ITIMER_LOOP_LIMIT` after `loopLimit` passes; Error `ERR_ITIMER_NOT_VIRTUAL`.
    */
   tick(deltaNs: number, loopLimit = 1000): number {
     const backend = this.#virtual('tick');
+    validateInteger(deltaNs, 'deltaNs', 0, Number.MAX_SAFE_INTEGER - backend.nowNs);
+    validateLoopLimit(loopLimit);
     const target = backend.nowNs + deltaNs;
     let passes = 0;
-    for (let head = this.#heap.peek(); head && head.deadlineNs <= target; head = this.#heap.peek()) {
+    for (let head = this.#list.head; head && head.deadlineNs <= target; head = this.#list.head) {
       if (++passes > loopLimit) throw loopLimitError(loopLimit, 'timer passes');
       backend.nowNs = Math.max(backend.nowNs, head.deadlineNs);
       this.#pass(backend.nowNs);
@@ -389,7 +448,7 @@ export class TimerChain {
    */
   next(): boolean {
     const backend = this.#virtual('next');
-    const head = this.#heap.peek();
+    const head = this.#list.head;
     if (!head) return false;
     backend.nowNs = Math.max(backend.nowNs, head.deadlineNs);
     this.#pass(backend.nowNs);
@@ -403,8 +462,9 @@ export class TimerChain {
    */
   runAll(loopLimit = 1000): number {
     this.#virtual('runAll');
+    validateLoopLimit(loopLimit);
     let passes = 0;
-    while (this.#heap.size > 0) {
+    while (this.#list.size > 0) {
       if (++passes > loopLimit) throw loopLimitError(loopLimit, 'timer passes');
       this.next();
     }
@@ -413,6 +473,6 @@ export class TimerChain {
 
   /** Zeroes the counters. */
   resetStats(): void {
-    Object.assign(this.stats, { rearms: 0, passes: 0, pokes: 0, fired: 0 });
+    Object.assign(this.stats, { rearms: 0, passes: 0, pokes: 0, fired: 0, spins: 0, spinNs: 0 });
   }
 }

@@ -1,13 +1,15 @@
 /**
- * A binary min-heap of timer entries keyed by (deadline, insertion sequence).
+ * A binary min-heap of timer entries keyed by (wake time, insertion sequence), where the
+ * wake time is `deadlineNs - spinMarginNs` — the deadline itself for every entry that does
+ * not spin.
  *
  * Each entry records its own index in the heap array, so removing an arbitrary entry is
- * O(log n) without a search. Equal deadlines come out in insertion order (the sequence
- * number breaks ties: "the newer one goes last", as in Akaros' timer chain).
+ * O(log n) without a search. Equal keys come out in insertion order (the sequence number
+ * breaks ties: "the newer one goes last", as in Akaros' timer chain).
  *
- * Invariants: `entry.heapIndex === -1` exactly when the entry is not in a heap;
- * otherwise `heap.items[entry.heapIndex] === entry`. For every index i > 0,
- * `before(items[parent(i)], items[i])`.
+ * Invariants: `entry.heapIndex < 0` exactly when the entry is not in a heap; otherwise
+ * `heap.items[entry.heapIndex] === entry`. For every index i > 0,
+ * `before(items[parent(i)], items[i])`. An entry's key does not change while it is in.
  * @module
  */
 
@@ -17,12 +19,16 @@ export interface HeapEntry {
   deadlineNs: number;
   /** Insertion sequence number, set by the heap on every push. */
   seq: number;
-  /** Position in the heap array, or -1 when not in a heap. */
+  /** Position in the heap array, or negative when not in a heap. */
   heapIndex: number;
+  /** How long before its deadline the entry wakes, in ns (0: at its deadline). */
+  spinMarginNs: number;
 }
 
 function before(a: HeapEntry, b: HeapEntry): boolean {
-  return a.deadlineNs < b.deadlineNs || (a.deadlineNs === b.deadlineNs && a.seq < b.seq);
+  const wakeA = a.deadlineNs - a.spinMarginNs;
+  const wakeB = b.deadlineNs - b.spinMarginNs;
+  return wakeA < wakeB || (wakeA === wakeB && a.seq < b.seq);
 }
 
 /** A min-heap of entries; see the module notes for its invariants. */
@@ -41,9 +47,14 @@ export class TimerHeap<E extends HeapEntry> {
     return this.items[0];
   }
 
-  /** Inserts an entry that is not in a heap. O(log n). */
+  /** Inserts an entry that is not in a heap, after every equal key. O(log n). */
   push(entry: E): void {
     entry.seq = this.#nextSeq++;
+    this.reinsert(entry);
+  }
+
+  /** Inserts an entry that is not in a heap keeping its sequence number (its place among equal keys). O(log n). */
+  reinsert(entry: E): void {
     entry.heapIndex = this.items.length;
     this.items.push(entry);
     this.#up(entry.heapIndex);

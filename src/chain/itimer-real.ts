@@ -118,6 +118,8 @@ export function ualarm(usecs: number, intervalUsecs = 0): number {
  * when `pause()` returns, as with the kernel's alarm and a C handler.
  */
 export function pause(): void {
+  // A host re-arm deferred to a microtask must be in place before the process blocks.
+  if (chainStarted()) getChain().refreshHost();
   posix.pause();
   if (chainStarted() && getChain().backend?.signal) getChain().runPass();
 }

@@ -7,11 +7,15 @@
  * (true if removed before firing) and `rearmAbsolute`. Timers never fire before their
  * deadline. Periodic timers are re-armed incrementally from the previous deadline, so they
  * do not drift; their callback gets the number of periods missed (the overrun).
+ *
+ * The `spin` option trades CPU for precision: the host wakes the chain a margin before the
+ * deadline and the chain busy-waits the rest (see the chain module's notes). A periodic
+ * spinning timer is a fixed-rate loop.
  * @module
  */
 import { clockGettime } from '../posix/index.js';
 import { invalidArgType, invalidArgValue, outOfRange } from '../posix/validate.js';
-import { Waiter } from './chain.js';
+import { SPIN_MARGIN_MAX_NS, Waiter } from './chain.js';
 import { getChain } from './process-chain.js';
 
 /**
@@ -32,12 +36,30 @@ export interface DelayUnits {
   readonly s?: number;
 }
 
-/** Options of {@link setTimer}. */
-export interface TimerOptions {
-  /** Repeat: `true` every `delay`, or every given period. Default: one-shot. */
-  interval?: boolean | Delay;
+/**
+ * The spin tail of a timer: `false` (default) for none; `true` for the chain's automatic
+ * margin (calibrated from its own wake-ups, 50 µs to 1 ms); or a fixed margin as a
+ * {@link Delay} of at most 2 ms. The host wakes the chain that margin before the deadline
+ * and the chain busy-waits the rest, blocking the event loop meanwhile. No effect on
+ * virtual time.
+ */
+export type Spin = boolean | Delay;
+
+/** Options of a {@link Timer}. */
+export interface TimerConstructorOptions {
   /** Keep the process alive while armed (default true, like setTimeout). */
   ref?: boolean;
+  /** The spin tail (default false). */
+  spin?: Spin;
+}
+
+/** Options of {@link setTimer}. */
+export interface TimerOptions extends TimerConstructorOptions {
+  /**
+   * Repeat: `true` every `delay`, or every given period. Default: one-shot. A period of 0
+   * is 1 ms, as with Node's `setInterval(cb, 0)`.
+   */
+  interval?: boolean | Delay;
 }
 
 /** A timer callback; periodic timers get the number of periods missed since the last call. */
@@ -55,7 +77,7 @@ export function delayToNs(delay: unknown, name = 'delay'): number {
     ns = delay * 1e6;
     if (ns >= 0 && ns <= Number.MAX_SAFE_INTEGER / 2) return Math.round(ns); // the common case
   } else if (typeof delay === 'bigint') ns = Number(delay);
-  else if (typeof delay === 'object' && delay !== null) {
+  else if (typeof delay === 'object' && delay !== null && isPlainObject(delay)) {
     ns = 0;
     for (const [unit, value] of Object.entries(delay)) {
       if (!Object.hasOwn(UNIT_NS, unit)) throw invalidArgValue(name, delay, `has an unknown unit '${unit}' (use ns, us, ms, s)`);
@@ -67,6 +89,28 @@ export function delayToNs(delay: unknown, name = 'delay'): number {
     throw outOfRange(name, `a finite duration from 0 to ${Math.floor(Number.MAX_SAFE_INTEGER / 2e6)} ms`, typeof delay === 'object' ? ns : delay);
   }
   return Math.round(ns);
+}
+
+function isPlainObject(value: object): boolean {
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+/** A spin option as the waiter's `spin` field: 0 none, -1 automatic, or a margin in ns. */
+function spinOption(spin: unknown, name: string): number {
+  if (spin === undefined || spin === false) return 0;
+  if (spin === true) return -1;
+  const marginNs = delayToNs(spin, name);
+  if (marginNs > SPIN_MARGIN_MAX_NS) throw outOfRange(name, `true, false, or a margin of at most ${SPIN_MARGIN_MAX_NS / 1e6} ms`, marginNs / 1e6);
+  return marginNs;
+}
+
+/** Checks the options object of the timer calls: absent, or an object whose `ref` is a boolean. */
+function validateTimerOptions(options: unknown): void {
+  if (options === undefined) return;
+  if (typeof options !== 'object' || options === null) throw invalidArgType('options', 'of type object', options);
+  const { ref } = options as { ref?: unknown };
+  if (ref !== undefined && typeof ref !== 'boolean') throw invalidArgType('options.ref', 'of type boolean', ref);
 }
 
 let nextId = 1;
@@ -100,10 +144,17 @@ export class Timer extends Waiter implements Disposable {
   #delay: Delay | undefined = undefined;
   #intervalNs = 0;
 
-  /** An unarmed timer (Akaros `init_awaiter`). Set a deadline, then {@link Timer.arm}. */
-  constructor(callback: TimerCallback, options?: { ref?: boolean }) {
+  /**
+   * An unarmed timer (Akaros `init_awaiter`). Set a deadline, then {@link Timer.arm}.
+   * @throws TypeError `ERR_INVALID_ARG_TYPE` for a callback that is not a function or bad
+   *   options; RangeError `ERR_OUT_OF_RANGE` for a spin margin above 2 ms.
+   */
+  constructor(callback: TimerCallback, options?: TimerConstructorOptions) {
     if (typeof callback !== 'function') throw invalidArgType('callback', 'of type function', callback);
+    validateTimerOptions(options);
+    const spin = spinOption(options?.spin, 'options.spin');
     super(callback);
+    this.spin = spin;
     if (options?.ref === false) this.keepsAlive = false;
   }
 
@@ -145,12 +196,17 @@ export class Timer extends Waiter implements Disposable {
    */
   setAbsoluteUnix(unixTime: Date | bigint): this {
     let unixNs: bigint;
-    if (unixTime instanceof Date) unixNs = BigInt(unixTime.getTime()) * 1_000_000n;
-    else if (typeof unixTime === 'bigint') unixNs = unixTime;
+    if (unixTime instanceof Date) {
+      const ms = unixTime.getTime();
+      if (Number.isNaN(ms)) throw invalidArgValue('unixTime', unixTime, 'is an invalid Date');
+      unixNs = BigInt(ms) * 1_000_000n;
+    } else if (typeof unixTime === 'bigint') unixNs = unixTime;
     else throw invalidArgType('unixTime', 'a Date or a bigint of ns', unixTime);
     const wall = clockGettime('CLOCK_REALTIME');
     const wallNs = BigInt(wall.sec) * 1_000_000_000n + BigInt(wall.nsec);
-    return this.setAbsolute(getChain().now() + Number(unixNs - wallNs));
+    const deadlineNs = getChain().now() + Number(unixNs - wallNs);
+    if (!Number.isSafeInteger(deadlineNs)) throw outOfRange('unixTime', 'within 104 days of now', Number(unixNs / 1_000_000n));
+    return this.setAbsolute(deadlineNs);
   }
 
   /** Moves the deadline `delay` past the previous one (Akaros `set_awaiter_inc`); does not arm. */
@@ -165,7 +221,16 @@ export class Timer extends Waiter implements Disposable {
     return this;
   }
 
-  /** Arms the timer at its deadline (Akaros `set_alarm`); throws if already armed. */
+  /** Sets the spin tail (see {@link Spin}); takes effect at the next arm. */
+  setSpin(spin: Spin): this {
+    this.spin = spinOption(spin, 'spin');
+    return this;
+  }
+
+  /**
+   * Arms the timer at its deadline (Akaros `set_alarm`).
+   * @throws Error `ERR_ITIMER_ALREADY_ARMED` if it is armed.
+   */
   arm(): this {
     getChain().arm(this);
     rememberId(this);
@@ -241,23 +306,33 @@ export class Timer extends Waiter implements Disposable {
 /**
  * Calls `callback` after `delay`, optionally repeatedly, on the timer chain.
  * @param delay milliseconds like setTimeout (fractions kept), a bigint of ns, or `{ ns, us, ms, s }`.
+ * @param options `interval` to repeat, `ref`, `spin` (see {@link TimerOptions}).
+ * @returns the armed {@link Timer}.
+ * @throws TypeError `ERR_INVALID_ARG_TYPE` / RangeError `ERR_OUT_OF_RANGE` for a bad callback,
+ *   delay or option; nothing is armed then.
  */
 export function setTimer(callback: TimerCallback, delay: Delay, options?: TimerOptions): Timer {
-  if (options !== undefined && (typeof options !== 'object' || options === null)) throw invalidArgType('options', 'of type object', options);
   const timer = new Timer(callback, options).setRelative(delay);
   const interval = options?.interval ?? false;
   if (interval !== false) {
-    const period = interval === true ? delay : interval;
-    timer.setInterval(period);
-    if (timer.intervalNs === 0) throw outOfRange('interval', 'a period above 0', 0);
+    timer.setInterval(interval === true ? delay : interval);
+    if (timer.intervalNs === 0) {
+      // Node: setInterval(cb, 0) repeats every 1 ms, the first time after 1 ms.
+      timer.setInterval(1);
+      if (interval === true) timer.setRelative(1);
+    }
   }
   return timer.arm();
 }
 
-/** Disarms a timer given as the object or its primitive id (like clearTimeout). */
-export function clearTimer(timer: Timer | number | undefined): void {
+/**
+ * Disarms a timer given as the object or its primitive id, as a number or a string (like
+ * clearTimeout). Anything else is ignored, as clearTimeout ignores it.
+ */
+export function clearTimer(timer: Timer | number | string | null | undefined): void {
   if (timer instanceof Timer) timer.cancel();
   else if (typeof timer === 'number') byId.get(timer)?.cancel();
+  else if (typeof timer === 'string' && String(Number(timer)) === timer) byId.get(Number(timer))?.cancel();
 }
 
 /** Now on the chain's time base, in ns (CLOCK_MONOTONIC since the process origin, or virtual time). */
@@ -270,48 +345,73 @@ function abortError(signal: AbortSignal): Error {
   return Object.assign(new Error('The operation was aborted', { cause: signal.reason }), { name: 'AbortError', code: 'ABORT_ERR' });
 }
 
+/** Options of {@link sleep}. */
+export interface SleepOptions {
+  /** Rejects with an AbortError when aborted, and disarms the timer. */
+  signal?: AbortSignal;
+  /** Keep the process alive while waiting (default true). */
+  ref?: boolean;
+  /** The spin tail (see {@link Spin}). */
+  spin?: Spin;
+}
+
 /**
  * Resolves after `delay` (like `timers/promises` setTimeout, but precise).
- * @param options.signal rejects with an AbortError when aborted, and disarms the timer.
- * @param options.ref keep the process alive while waiting (default true).
+ * @returns a promise that rejects, as timers/promises does, with `ERR_INVALID_ARG_TYPE` /
+ *   `ERR_OUT_OF_RANGE` for bad arguments and with an AbortError when `options.signal` aborts.
  */
-export function sleep(delay: Delay, options: { signal?: AbortSignal; ref?: boolean } = {}): Promise<void> {
-  const { signal, ref = true } = options;
-  if (signal !== undefined && !(signal instanceof AbortSignal)) return Promise.reject(invalidArgType('options.signal', 'an AbortSignal', signal));
-  if (signal?.aborted) return Promise.reject(abortError(signal));
-  let delayNs: number;
+export function sleep(delay: Delay, options?: SleepOptions): Promise<void> {
+  let timer: Timer;
   try {
-    delayNs = delayToNs(delay);
+    validateTimerOptions(options);
+    const signal = options?.signal;
+    if (signal !== undefined && !(signal instanceof AbortSignal)) throw invalidArgType('options.signal', 'an instance of AbortSignal', signal);
+    if (signal?.aborted) return Promise.reject(abortError(signal));
+    timer = new Timer(() => {}, options).setRelative(delay);
   } catch (error) {
     return Promise.reject(error);
   }
+  const signal = options?.signal;
   return new Promise((resolve, reject) => {
     const onAbort = () => {
       timer.cancel();
       reject(abortError(signal!));
     };
-    const timer = setTimer(
-      () => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      },
-      { ns: delayNs },
-      { ref },
-    );
+    timer.callback = () => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    };
+    timer.arm();
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
 
+/** Controllers of pending alarm signals, held only as long as their signal is reachable. */
+const alarmControllers = new WeakMap<AbortSignal, AbortController>();
+/** Disarms the timer of an alarm signal that was garbage-collected before its deadline. */
+const alarmTimers = new FinalizationRegistry<Timer>((timer) => timer.cancel());
+
 /**
  * An AbortSignal that aborts after `delay`, precisely (AbortSignal.timeout uses a
  * millisecond setTimeout). The reason is a `TimeoutError` DOMException, as with
- * AbortSignal.timeout, and like it the timer does not keep the process alive unless `ref`.
+ * AbortSignal.timeout, and like it the timer does not keep the process alive unless `ref`,
+ * and the pending timer does not keep the signal alive: a signal nobody holds can be
+ * garbage-collected before its deadline (its timer is then disarmed).
  */
-export function alarmSignal(delay: Delay, options: { ref?: boolean } = {}): AbortSignal {
+export function alarmSignal(delay: Delay, options?: { ref?: boolean; spin?: Spin }): AbortSignal {
+  validateTimerOptions(options);
   const controller = new AbortController();
-  setTimer(() => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), delay, {
-    ref: options.ref ?? false,
-  });
-  return controller.signal;
+  const signal = controller.signal;
+  alarmControllers.set(signal, controller);
+  const held = new WeakRef(signal);
+  const timer = setTimer(
+    () => {
+      const pending = held.deref();
+      if (pending) alarmControllers.get(pending)?.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+    },
+    delay,
+    { ref: options?.ref ?? false, spin: options?.spin ?? false },
+  );
+  alarmTimers.register(signal, timer, timer);
+  return signal;
 }
-

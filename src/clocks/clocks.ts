@@ -3,27 +3,29 @@
  * with reset notifiers when wall time jumps) and `virtual` (runs only while enabled, or is
  * driven by hand), each with its own timers in a scale (ns, µs, ms).
  *
- * Each clock keeps its timers in a heap and puts one waiter on the chain for its earliest
- * timer, mapped to the monotonic time base; so the one host alarm is armed for the soonest
- * deadline across all enabled clocks. A disabled clock's waiter is off the chain. When a
- * clock's waiter fires, every timer of that clock due at the clock's current time is
- * removed, then their callbacks run (QEMU `qemu_run_timers`: removed before the callback,
- * which may modify any timer); one re-armed into the past runs in the next round.
+ * Each clock keeps its timers in the chain's own timer-list core (`chain/timer-list`: the
+ * same heap, pass and keep-alive accounting) and puts one waiter on the chain for its
+ * earliest timer, mapped to the monotonic time base; so the one host alarm is armed for the
+ * soonest deadline across all enabled clocks. A disabled clock's waiter is off the chain.
+ * When a clock's waiter fires, the clock runs one pass of its list at the clock's current
+ * time: every due timer is collected before any callback runs (QEMU `qemu_run_timers`),
+ * a `delete()` of a collected timer that has not run yet wins, and a timer re-armed into
+ * the past runs in the next round.
  *
- * Invariant: a clock's waiter is armed exactly when the clock is enabled, not driven by
- * hand, and has timers; its deadline is the head timer's expiry mapped to now.
+ * Invariants: a clock's waiter is armed exactly when the clock is enabled, not driven by
+ * hand, and has timers; its deadline is the head timer's expiry mapped to now; it keeps the
+ * process alive exactly when one of the clock's pending timers does (O(1), toggled 0↔1).
  * @module
  */
 import { getChain } from '../chain/process-chain.js';
-import { loopLimitError, rethrowLater, Waiter } from '../chain/chain.js';
-import type { TimerChain } from '../chain/chain.js';
-import type { HeapEntry } from '../chain/heap.js';
-import { TimerHeap } from '../chain/heap.js';
+import { loopLimitError, validateLoopLimit, Waiter } from '../chain/chain.js';
+import type { ListEntry } from '../chain/timer-list.js';
+import { IDLE, TimerList } from '../chain/timer-list.js';
 import { checked, host, watchReadable } from '../host/index.js';
 import type { PollWatcher } from '../host/index.js';
 import { CLOCK_REALTIME, clockGettime, TIMER_ABSTIME } from '../posix/index.js';
 import { structBuffer, writeItimerspec } from '../posix/structs.js';
-import { invalidArgType, invalidArgValue, outOfRange } from '../posix/validate.js';
+import { invalidArgType, invalidArgValue, outOfRange, validateInteger } from '../posix/validate.js';
 import { monotonicNowNs } from '../backends/index.js';
 
 /** Timer scale: nanoseconds. */
@@ -46,7 +48,10 @@ export class QemuClock {
   /** Which clock this is. */
   readonly type: ClockType;
   #enabled = true;
-  readonly #heap = new TimerHeap<ClockTimer>();
+  readonly #list: TimerList<ClockTimer> = new TimerList(
+    () => this.ns,
+    (held) => getChain().setRef(this.#waiter, held),
+  );
   readonly #waiter: Waiter;
   // virtual clock state: time accumulated while enabled, and where it last resumed.
   #virtualBaseNs = 0;
@@ -61,7 +66,7 @@ export class QemuClock {
   constructor(type: ClockType) {
     this.type = type;
     this.#waiter = new Waiter(() => this.#runTimers());
-    this.#waiter.keepsAlive = false; // timers decide: see ClockTimer ref accounting below
+    this.#waiter.keepsAlive = false; // set by the list's keep-alive accounting
     if (type === 'virtual') this.#resumedAtNs = monotonicNowNs();
   }
 
@@ -88,8 +93,12 @@ export class QemuClock {
     return this.#enabled;
   }
 
-  /** Enables or disables the clock; timers of a disabled clock do not run. */
+  /**
+   * Enables or disables the clock; timers of a disabled clock do not run.
+   * @throws TypeError `ERR_INVALID_ARG_TYPE` unless `enabled` is a boolean.
+   */
   enable(enabled: boolean): void {
+    if (typeof enabled !== 'boolean') throw invalidArgType('enabled', 'of type boolean', enabled);
     if (enabled === this.#enabled) return;
     if (this.type === 'virtual' && !this.#byHand) {
       if (enabled) this.#resumedAtNs = monotonicNowNs();
@@ -104,18 +113,18 @@ export class QemuClock {
 
   /** True when the clock has pending timers (QEMU `qemu_clock_has_timers`). */
   hasTimers(): boolean {
-    return this.#heap.size > 0;
+    return this.#list.size > 0;
   }
 
   /** True when the earliest timer is due (QEMU `qemu_clock_expired`). */
   expired(): boolean {
-    const head = this.#heap.peek();
+    const head = this.#list.head;
     return head !== undefined && head.deadlineNs < this.ns;
   }
 
   /** Nanoseconds to the earliest timer, 0 if due, 2^31-1 if none (QEMU `qemu_clock_deadline`). */
   deadline(): number {
-    const head = this.#heap.peek();
+    const head = this.#list.head;
     return head ? Math.max(head.deadlineNs - this.ns, 0) : 2 ** 31 - 1;
   }
 
@@ -178,6 +187,7 @@ export class QemuClock {
    * with {@link QemuClock.tick}, {@link QemuClock.next} and {@link QemuClock.runAll}.
    */
   driveByHand(byHand = true): void {
+    if (typeof byHand !== 'boolean') throw invalidArgType('byHand', 'of type boolean', byHand);
     if (this.type !== 'virtual') throw invalidArgValue('clock', this.type, 'cannot be driven by hand (only the virtual clock can)');
     if (byHand === this.#byHand) return;
     if (byHand) {
@@ -204,10 +214,11 @@ export class QemuClock {
    */
   tick(deltaNs: number, loopLimit = 1000): number {
     this.#handDriven('tick');
-    if (!Number.isSafeInteger(deltaNs) || deltaNs < 0) throw outOfRange('deltaNs', 'a non-negative integer', deltaNs);
+    validateInteger(deltaNs, 'deltaNs', 0, Number.MAX_SAFE_INTEGER - this.#virtualBaseNs);
+    validateLoopLimit(loopLimit);
     const target = this.#virtualBaseNs + deltaNs;
     let ran = 0;
-    for (let head = this.#heap.peek(); this.#enabled && head && head.deadlineNs <= target; head = this.#heap.peek()) {
+    for (let head = this.#list.head; this.#enabled && head && head.deadlineNs <= target; head = this.#list.head) {
       this.#virtualBaseNs = Math.max(this.#virtualBaseNs, head.deadlineNs);
       ran += this.#runTimers();
       if (ran > loopLimit) throw loopLimitError(loopLimit, 'timers');
@@ -219,7 +230,7 @@ export class QemuClock {
   /** Advances the hand-driven clock to its earliest timer and runs what is due then. */
   next(): boolean {
     this.#handDriven('next');
-    const head = this.#heap.peek();
+    const head = this.#list.head;
     if (!head || !this.#enabled) return false;
     this.#virtualBaseNs = Math.max(this.#virtualBaseNs, head.deadlineNs);
     this.#runTimers();
@@ -232,6 +243,7 @@ export class QemuClock {
    */
   runAll(loopLimit = 1000): number {
     this.#handDriven('runAll');
+    validateLoopLimit(loopLimit);
     let rounds = 0;
     while (this.next()) if (++rounds > loopLimit) throw loopLimitError(loopLimit, 'rounds');
     return rounds;
@@ -241,54 +253,40 @@ export class QemuClock {
 
   /** @internal */
   _insert(timer: ClockTimer): void {
-    this.#heap.push(timer);
-    if (this.#heap.peek() === timer) this.#schedule();
+    if (this.#list.insert(timer)) this.#schedule();
+  }
+
+  /** @internal @returns true if the timer was pending (in the heap, or collected and not run). */
+  _remove(timer: ClockTimer): boolean {
+    const wasHead = this.#list.head === timer;
+    const removed = this.#list.remove(timer);
+    if (wasHead) this.#schedule();
+    return removed;
   }
 
   /** @internal */
-  _remove(timer: ClockTimer): void {
-    const wasHead = this.#heap.peek() === timer;
-    this.#heap.remove(timer);
-    if (wasHead) this.#schedule();
+  _setRef(timer: ClockTimer, ref: boolean): void {
+    this.#list.setRef(timer, ref);
   }
 
+  /** Runs one pass of this clock's timers at its current time; @returns how many ran. */
   #runTimers(): number {
     if (!this.#enabled) return 0;
-    const now = this.ns;
-    const due: ClockTimer[] = [];
-    for (let head = this.#heap.peek(); head && head.deadlineNs <= now; head = this.#heap.peek()) {
-      this.#heap.remove(head);
-      due.push(head);
-    }
-    const errors: unknown[] = [];
-    for (const timer of due) {
-      try {
-        timer._callback();
-      } catch (error) {
-        errors.push(error);
-      }
-    }
-    rethrowLater(errors);
+    const firedBefore = this.#list.stats.fired;
+    this.#list.runPass(this.ns);
     this.#schedule();
-    return due.length;
+    return this.#list.stats.fired - firedBefore;
   }
 
   /** Puts this clock's waiter on the chain for its head, or takes it off. */
   #schedule(): void {
-    const chain: TimerChain = getChain();
-    const head = this.#heap.peek();
+    const chain = getChain();
+    const head = this.#list.head;
     if (!head || !this.#enabled || this.#byHand) {
       chain.cancel(this.#waiter);
       return;
     }
-    const deadline = chain.now() + Math.max(head.deadlineNs - this.ns, 0);
-    chain.setRef(this.#waiter, this.#heap.items.some((t) => t.hasRef()));
-    chain.rearmAbsolute(this.#waiter, deadline);
-  }
-
-  /** @internal Re-evaluates whether the clock's waiter keeps the process alive. */
-  _refChanged(): void {
-    if (this.#waiter.armed) getChain().setRef(this.#waiter, this.#heap.items.some((t) => t.hasRef()));
+    chain.rearmAbsolute(this.#waiter, chain.now() + Math.max(head.deadlineNs - this.ns, 0));
   }
 }
 
@@ -303,19 +301,22 @@ export const virtualClock = new QemuClock('virtual');
  * A timer on a QEMU clock, in a scale of ns, µs or ms (QEMU `qemu_new_timer`).
  * Invariant: pending exactly while in its clock's heap.
  */
-export class ClockTimer implements HeapEntry {
+export class ClockTimer implements ListEntry {
   /** @internal Expiry in ns on the clock. */
   deadlineNs = 0;
   /** @internal */
   seq = 0;
   /** @internal */
-  heapIndex = -1;
+  heapIndex = IDLE;
+  /** @internal Clock timers never spin. */
+  readonly spinMarginNs = 0;
+  /** @internal Whether the timer keeps the process alive while pending. */
+  keepsAlive = true;
   /** The clock. */
   readonly clock: QemuClock;
   /** Units of `modify` / `expireTime` in ns: {@link SCALE_NS}, {@link SCALE_US} or {@link SCALE_MS}. */
   readonly scale: number;
   readonly #callback: () => void;
-  #ref = true;
 
   /** A timer on `clock` calling `callback` at expiry; not pending. */
   constructor(clock: QemuClock, scale: number, callback: () => void) {
@@ -327,33 +328,48 @@ export class ClockTimer implements HeapEntry {
     this.#callback = callback;
   }
 
-  /** @internal */
-  _callback(): void {
+  /** @internal Runs the callback (called by the clock's pass). */
+  fire(): void {
     this.#callback();
   }
 
-  /** (Re)arms the timer to expire at `expireTime` in its scale, on its clock (QEMU `qemu_mod_timer`). */
+  /**
+   * (Re)arms the timer to expire at `expireTime` in its scale, on its clock (QEMU `qemu_mod_timer`).
+   * @throws TypeError `ERR_INVALID_ARG_TYPE` / RangeError `ERR_OUT_OF_RANGE` unless the
+   *   time is a finite number; a refused time leaves the timer as it was.
+   */
   modify(expireTime: number): void {
-    const ns = expireTime * this.scale;
+    if (typeof expireTime !== 'number') throw invalidArgType('expireTime', 'of type number', expireTime);
+    const ns = Math.round(expireTime * this.scale);
     if (!Number.isFinite(ns)) throw outOfRange('expireTime', 'a finite time', expireTime);
-    this.modifyNs(Math.round(ns));
+    this.modifyNs(ns);
   }
 
-  /** (Re)arms the timer at `expireNs` on its clock (QEMU `qemu_mod_timer_ns`). */
+  /**
+   * (Re)arms the timer at `expireNs` on its clock (QEMU `qemu_mod_timer_ns`).
+   * @throws TypeError `ERR_INVALID_ARG_TYPE` / RangeError `ERR_OUT_OF_RANGE` unless
+   *   `expireNs` is a finite integer (the host clock's values exceed 2^53, so doubles of
+   *   that size are accepted as they are); a refused time leaves the timer as it was.
+   */
   modifyNs(expireNs: number): void {
-    if (this.pending()) this.clock._remove(this);
+    if (typeof expireNs !== 'number') throw invalidArgType('expireNs', 'of type number', expireNs);
+    if (!Number.isInteger(expireNs)) throw outOfRange('expireNs', 'a finite integer', expireNs);
+    this.clock._remove(this);
     this.deadlineNs = expireNs;
     this.clock._insert(this);
   }
 
-  /** Stops the timer; it stays usable (QEMU `qemu_del_timer`). */
+  /**
+   * Stops the timer; it stays usable (QEMU `qemu_del_timer`). A timer collected by the
+   * running round and not run yet does not run.
+   */
   delete(): void {
-    if (this.pending()) this.clock._remove(this);
+    this.clock._remove(this);
   }
 
   /** True while armed (QEMU `qemu_timer_pending`). */
   pending(): boolean {
-    return this.heapIndex >= 0;
+    return this.heapIndex !== IDLE;
   }
 
   /** True when pending and due at `currentTime` (in the timer's scale) (QEMU `qemu_timer_expired`). */
@@ -368,20 +384,18 @@ export class ClockTimer implements HeapEntry {
 
   /** Keeps the process alive while pending (default). */
   ref(): this {
-    this.#ref = true;
-    this.clock._refChanged();
+    this.clock._setRef(this, true);
     return this;
   }
 
   /** Lets the process exit while this timer is pending. */
   unref(): this {
-    this.#ref = false;
-    this.clock._refChanged();
+    this.clock._setRef(this, false);
     return this;
   }
 
   /** Whether the timer keeps the process alive while pending. */
   hasRef(): boolean {
-    return this.#ref;
+    return this.keepsAlive;
   }
 }

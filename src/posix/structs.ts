@@ -127,15 +127,19 @@ export function toSeconds(time: Timeval | Timespec): number {
   return 'usec' in time ? time.sec + time.usec / 1e6 : time.sec + time.nsec / 1e9;
 }
 
-/** Encodes a two-member itimer struct (`itimerval` or `itimerspec`; both are two 16-byte pairs). */
-function writePairs(buffer: Buffer, value: [number, number], interval: [number, number]): Buffer {
-  const layout = layoutsFor().itimerval;
-  const intervalAt = layout.fields.it_interval.offset;
-  const valueAt = layout.fields.it_value.offset;
-  writeInt64(buffer, intervalAt, interval[0]);
-  writeInt64(buffer, intervalAt + 8, interval[1]);
-  writeInt64(buffer, valueAt, value[0]);
-  writeInt64(buffer, valueAt + 8, value[1]);
+/**
+ * Encodes a two-member itimer struct (`itimerval` or `itimerspec`; both are two 16-byte
+ * pairs) from whole seconds and sub-units (µs or ns). Allocates nothing: the backends
+ * call it on every host re-arm.
+ */
+export function writeItimerRaw(buffer: Buffer, valueSec: number, valueSub: number, intervalSec = 0, intervalSub = 0): Buffer {
+  const fields = layoutsFor().itimerval.fields;
+  const intervalAt = fields.it_interval.offset;
+  const valueAt = fields.it_value.offset;
+  writeInt64(buffer, intervalAt, intervalSec);
+  writeInt64(buffer, intervalAt + 8, intervalSub);
+  writeInt64(buffer, valueAt, valueSec);
+  writeInt64(buffer, valueAt + 8, valueSub);
   return buffer;
 }
 
@@ -149,7 +153,7 @@ export function writeItimerval(buffer: Buffer, input: unknown, name: string): Bu
   const { value, interval } = (input ?? {}) as ItimervalInput;
   const v = toTimeval(value, `${name}.value`);
   const i = toTimeval(interval, `${name}.interval`);
-  return writePairs(buffer, [v.sec, v.usec], [i.sec, i.usec]);
+  return writeItimerRaw(buffer, v.sec, v.usec, i.sec, i.usec);
 }
 
 /** Encodes an itimerspec input into `buffer` (32 bytes). */
@@ -158,7 +162,7 @@ export function writeItimerspec(buffer: Buffer, input: unknown, name: string): B
   const { value, interval } = (input ?? {}) as ItimerspecInput;
   const v = toTimespec(value, `${name}.value`);
   const i = toTimespec(interval, `${name}.interval`);
-  return writePairs(buffer, [v.sec, v.nsec], [i.sec, i.nsec]);
+  return writeItimerRaw(buffer, v.sec, v.nsec, i.sec, i.nsec);
 }
 
 /** Decodes a `struct itimerval`. */

@@ -129,41 +129,135 @@ test('driving time on a real backend is refused', (t) => {
 /** A backend that records what the chain asks of it. */
 function recordingBackend() {
   const calls: string[] = [];
+  const host = { wake: () => {} };
   const backend: AlarmBackend = {
     name: 'libuv',
     description: 'recording',
-    start: () => calls.push('start'),
+    start: (onAlarm) => {
+      host.wake = onAlarm;
+      calls.push('start');
+    },
     stop: () => calls.push('stop'),
     rearm: (_target, delta) => calls.push(`rearm ${delta}`),
     disarm: () => calls.push('disarm'),
   };
-  return { backend, calls };
+  return { backend, calls, host };
 }
 
-test('the host is re-armed only when the head changes, never below the rearm floor', (t) => {
+/** Lets the chain's deferred host re-arm (a microtask) run. */
+const microtasks = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+test('lazy host re-arm: a burst of head arms costs one re-arm, after the burst, never below the rearm floor', async (t) => {
   const chain = new TimerChain({ rearmFloorNs: 1_000_000 });
   const { backend, calls } = recordingBackend();
   chain.start(backend);
   const now = chain.now();
-  const far = at(chain, now + 10e9, () => {});
-  at(chain, now + 20e9, () => {}); // not the head: no re-arm
-  at(chain, now + 30e9, () => {});
-  const soon = at(chain, now + 1000, () => {}); // new head, but inside the floor
-  chain.cancel(far); // not the head: no re-arm
-  chain.cancel(soon); // head changes back
-  const rearms = calls.filter((c) => c.startsWith('rearm'));
-  t.is(rearms.length, 3, calls.join(', '));
-  t.is(rearms[1], 'rearm 1000000', 'clamped to the floor');
-  t.is(chain.stats.rearms, 3);
+  for (let i = 100; i > 0; i--) at(chain, now + i * 1e9, () => {}); // each one a new head
+  t.is(calls.length, 1, 'nothing re-armed during the burst');
+  await microtasks();
+  t.is(chain.stats.rearms, 1);
+  t.true(Number(calls[1]!.split(' ')[1]) > 0.9e9, calls[1]);
+  at(chain, chain.now() + 1000, () => {}); // a new head inside the floor
+  await microtasks();
+  t.is(calls.at(-1), 'rearm 1000000', 'clamped to the floor');
+  t.is(chain.stats.rearms, 2);
 });
 
-test('an emptied chain disarms the host once', (t) => {
+test('lazy host re-arm: cancelling the head costs no syscall; a later head is served by a poke then a re-arm', async (t) => {
+  const chain = new TimerChain({ rearmFloorNs: 0 });
+  const { backend, calls, host } = recordingBackend();
+  chain.start(backend);
+  const first = at(chain, chain.now() + 1e9, () => {});
+  await microtasks();
+  t.is(chain.stats.rearms, 1);
+  chain.cancel(first); // the head: the host stays armed
+  at(chain, chain.now() + 2e9, () => {}); // fires later than the host: no re-arm either
+  await microtasks();
+  t.is(chain.stats.rearms, 1, calls.join(', '));
+  host.wake(); // the early wake-up finds nothing due: a poke, then a re-arm for the new head
+  t.is(chain.stats.pokes, 1);
+  t.is(chain.stats.rearms, 2);
+});
+
+test('refreshHost re-arms synchronously, and disarms a host armed for an emptied chain', (t) => {
   const chain = new TimerChain();
   const { backend, calls } = recordingBackend();
   chain.start(backend);
   const w = at(chain, chain.now() + 1e9, () => {});
+  chain.refreshHost();
   chain.cancel(w);
-  t.deepEqual(calls.slice(1).map((c) => c.split(' ')[0]), ['rearm', 'disarm']);
+  t.deepEqual(calls.slice(1).map((c) => c.split(' ')[0]), ['rearm']);
+  chain.refreshHost();
+  chain.refreshHost();
+  t.deepEqual(calls.slice(1).map((c) => c.split(' ')[0]), ['rearm', 'disarm'], 'once');
+});
+
+test('cancel wins: a waiter cancelled by a sibling of the same pass does not run, and cancel returns true', (t) => {
+  const chain = virtualChain();
+  const ran: string[] = [];
+  let cancelled: boolean | undefined;
+  at(chain, 10, () => {
+    ran.push('first');
+    cancelled = chain.cancel(second);
+  });
+  const second = at(chain, 10, () => ran.push('second'));
+  at(chain, 10, () => ran.push('third'));
+  chain.tick(10);
+  t.deepEqual(ran, ['first', 'third']);
+  t.true(cancelled);
+  t.false(second.armed);
+  t.false(chain.cancel(second), 'already removed');
+});
+
+test('cancel wins also when the sibling is re-armed: it runs at its new deadline, in a later pass', (t) => {
+  const chain = virtualChain();
+  const ran: string[] = [];
+  at(chain, 10, (now) => {
+    ran.push(`first@${now}`);
+    t.true(chain.rearmAbsolute(second, 5)); // into the past: the next pass, not this one
+  });
+  const second = at(chain, 10, (now) => ran.push(`second@${now}`));
+  t.true(chain.next());
+  t.deepEqual(ran, ['first@10']);
+  t.true(chain.next());
+  t.deepEqual(ran, ['first@10', 'second@10']);
+});
+
+test('spin on virtual time: accepted, no effect — timers run at their deadlines, in order', (t) => {
+  const chain = virtualChain();
+  const ran: string[] = [];
+  const spinner = new Waiter((now) => ran.push(`spin@${now}`));
+  spinner.spin = 500;
+  spinner.deadlineNs = 1000;
+  chain.arm(spinner);
+  t.is(spinner.spinMarginNs, 0);
+  at(chain, 800, (now) => ran.push(`plain@${now}`));
+  chain.runAll();
+  t.deepEqual(ran, ['plain@800', 'spin@1000']);
+  t.is(chain.stats.spins, 0);
+});
+
+test('a spinning waiter is woken its margin early, then busy-waited to its deadline: never early, counted', (t) => {
+  const chain = new TimerChain({ rearmFloorNs: 0 });
+  const { backend, calls } = recordingBackend();
+  chain.start(backend);
+  const ran: { deadline: number; at: number; name: string }[] = [];
+  const deadline = chain.now() + 3e6;
+  const spinner = new Waiter((now) => ran.push({ deadline, at: now, name: 'spinner' }));
+  spinner.keepsAlive = false;
+  spinner.spin = 2e6;
+  spinner.deadlineNs = deadline;
+  chain.arm(spinner);
+  const plain = at(chain, deadline - 1, (now) => ran.push({ deadline: deadline - 1, at: now, name: 'plain, inside the spin window' }));
+  chain.refreshHost();
+  t.true(Number(calls.at(-1)!.split(' ')[1]) <= 1e6 + 1000, `host armed the margin early: ${calls.at(-1)}`);
+  while (chain.now() < deadline - 2e6);
+  chain.runPass();
+  t.deepEqual(ran.map((r) => r.name), ['plain, inside the spin window', 'spinner'], 'deadline order');
+  for (const r of ran) t.true(r.at >= r.deadline, `${r.name} ran ${r.deadline - r.at} ns early`);
+  t.false(plain.armed);
+  t.true(chain.stats.spins >= 1);
+  t.true(chain.stats.spinNs > 0);
 });
 
 test('start moves waiters to a new backend with their deadlines (QEMU reinit_timers)', (t) => {

@@ -8,6 +8,7 @@ interface Entry {
   deadlineNs: number;
   seq: number;
   heapIndex: number;
+  spinMarginNs: number;
   name: number;
 }
 
@@ -29,7 +30,7 @@ test('random pushes, removes and pops match a sorted model; equal deadlines come
   for (let step = 0; step < 20_000; step++) {
     const r = rand();
     if (r < 0.5 || model.length === 0) {
-      const entry = { deadlineNs: Math.floor(rand() * 50), seq: 0, heapIndex: -1, name: inserted++ };
+      const entry = { deadlineNs: Math.floor(rand() * 50), seq: 0, heapIndex: -1, spinMarginNs: 0, name: inserted++ };
       heap.push(entry);
       model.push(entry);
     } else if (r < 0.8) {

@@ -13,6 +13,8 @@ import {
   Timer,
   virtualTime,
 } from '../../src/index.js';
+import { getChain } from '../../src/chain/index.js';
+import { runItimerScript } from '../helpers.js';
 
 configureAlarms('virtual');
 
@@ -153,6 +155,70 @@ test.serial('bad delays and options are refused', (t) => {
   t.throws(() => setTimer(noop, { ms: '5' } as never), { code: 'ERR_INVALID_ARG_TYPE' });
   t.throws(() => setTimer(noop, '5' as never), { code: 'ERR_INVALID_ARG_TYPE' });
   t.throws(() => setTimer('noop' as never, 5), { code: 'ERR_INVALID_ARG_TYPE' });
-  t.throws(() => setTimer(noop, 0, { interval: true }), { code: 'ERR_OUT_OF_RANGE' });
   t.throws(() => setTimer(noop, 5, null as never), { code: 'ERR_INVALID_ARG_TYPE' });
+  t.throws(() => setTimer(noop, new Date() as never), { code: 'ERR_INVALID_ARG_TYPE' }, 'a Date is not a delay');
+  t.throws(() => setTimer(noop, 5, { ref: 'yes' as never }), { code: 'ERR_INVALID_ARG_TYPE' });
+  t.throws(() => setTimer(noop, 5, { spin: 3 }), { code: 'ERR_OUT_OF_RANGE' }, 'a spin margin above 2 ms');
+  t.throws(() => setTimer(noop, 5, { spin: -1 }), { code: 'ERR_OUT_OF_RANGE' }, 'validated like any delay');
+  t.throws(() => new Timer(noop).setAbsoluteUnix(new Date(Number.NaN)), { code: 'ERR_INVALID_ARG_VALUE' });
+  const armed = setTimer(noop, 5);
+  t.throws(() => armed.arm(), { code: 'ERR_ITIMER_ALREADY_ARMED' });
+  armed.cancel();
+  t.is(getChain().size, 0, 'nothing armed by a refused call');
+});
+
+test.serial("Node's clearTimeout conventions: clearTimer takes the id as a number or as its string", (t) => {
+  let runs = 0;
+  const byNumber = setTimer(() => runs++, 1);
+  const byString = setTimer(() => runs++, 1);
+  clearTimer(+byNumber);
+  clearTimer(String(+byString));
+  clearTimer(`${+byString}.0`); // not the id's own string: ignored, as clearTimeout ignores it
+  clearTimer({} as never);
+  virtualTime.runAll();
+  t.is(runs, 0);
+});
+
+test.serial("setTimer(cb, 0, { interval: true }) repeats every 1 ms, first after 1 ms, like Node's setInterval(cb, 0)", (t) => {
+  const start = virtualTime.now();
+  const at: number[] = [];
+  const timer = setTimer(() => {
+    at.push(virtualTime.now() - start);
+    if (at.length === 3) timer.cancel();
+  }, 0, { interval: true });
+  virtualTime.runAll();
+  t.deepEqual(at, [1e6, 2e6, 3e6]);
+});
+
+test.serial('sleep validates options like timers/promises: coded rejections, nothing armed', async (t) => {
+  await t.throwsAsync(sleep(1, null as never), { code: 'ERR_INVALID_ARG_TYPE' });
+  await t.throwsAsync(sleep(1, 'x' as never), { code: 'ERR_INVALID_ARG_TYPE' });
+  await t.throwsAsync(sleep(1, { ref: 1 as never }), { code: 'ERR_INVALID_ARG_TYPE' });
+  await t.throwsAsync(sleep(1, { signal: {} as never }), { code: 'ERR_INVALID_ARG_TYPE' });
+  await t.throwsAsync(sleep(1, { spin: 'yes' as never }), { code: 'ERR_INVALID_ARG_TYPE' });
+  t.is(getChain().size, 0);
+  const spun = sleep(1, { spin: true }); // accepted on virtual time, no effect
+  virtualTime.tick(1);
+  await t.notThrowsAsync(spun);
+});
+
+test('an alarmSignal nobody holds is garbage-collected before its deadline, and its timer disarmed (like AbortSignal.timeout)', async (t) => {
+  const run = await runItimerScript(
+    `const held = new WeakRef(itimer.alarmSignal(60_000, { ref: true }));
+     const chain = itimer.getChain();
+     for (let i = 0; i < 50 && held.deref(); i++) { await new Promise((r) => setImmediate(r)); globalThis.gc(); }
+     await new Promise((r) => setTimeout(r, 10));
+     console.log(held.deref() === undefined, chain.size);`,
+    {},
+    20_000,
+    ['--expose-gc'],
+  );
+  t.is(run.stdout, 'true 0', run.stderr);
+  t.is(run.status, 0);
+});
+
+test('virtual timers never keep the process alive', async (t) => {
+  const run = await runItimerScript(`itimer.setTimer(() => console.log('ran'), 10); itimer.setTimer(() => {}, 1, { interval: true }); console.log('armed');`, { ITIMER_CLOCK: 'virtual' });
+  t.is(run.stdout, 'armed', run.stderr);
+  t.is(run.status, 0);
 });

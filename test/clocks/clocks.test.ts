@@ -5,6 +5,7 @@
 import test from 'ava';
 import { constants } from 'node:os';
 import { host } from '../../src/host/index.js';
+import { runItimerScript } from '../helpers.js';
 import { ClockTimer, configureAlarms, hostClock, realtimeClock, SCALE_MS, SCALE_NS, SCALE_US, virtualClock } from '../../src/index.js';
 
 configureAlarms('timerfd');
@@ -93,6 +94,59 @@ test.serial('timers on the running virtual, realtime and host clocks fire on the
   });
   await done;
   t.deepEqual(fired, ['host', 'virtual', 'realtime']);
+});
+
+test.serial('QEMU qemu_run_timers: a timer deleted by a sibling due in the same round does not run (the delete wins)', (t) => {
+  virtualClock.driveByHand();
+  const base = virtualClock.ns;
+  const ran: string[] = [];
+  const first = new ClockTimer(virtualClock, SCALE_NS, () => {
+    ran.push('first');
+    second.delete();
+    t.false(second.pending());
+  });
+  const second = new ClockTimer(virtualClock, SCALE_NS, () => ran.push('second'));
+  const third = new ClockTimer(virtualClock, SCALE_NS, () => ran.push('third'));
+  for (const timer of [first, second, third]) timer.modifyNs(base + 10);
+  virtualClock.tick(10);
+  t.deepEqual(ran, ['first', 'third']);
+  virtualClock.driveByHand(false);
+});
+
+test('a ref\'d clock timer queued behind an unref\'d head keeps the process alive until it fires', async (t) => {
+  const run = await runItimerScript(
+    `const { ClockTimer, realtimeClock, SCALE_MS } = itimer;
+     const head = new ClockTimer(realtimeClock, SCALE_MS, () => console.log('head')).unref();
+     const later = new ClockTimer(realtimeClock, SCALE_MS, () => console.log('later'));
+     head.modify(realtimeClock.ns / 1e6 + 20);
+     later.modify(realtimeClock.ns / 1e6 + 150);`,
+  );
+  t.is(run.stdout, 'head\nlater', run.stderr);
+  const unrefOnly = await runItimerScript(
+    `const { ClockTimer, realtimeClock, SCALE_MS } = itimer;
+     new ClockTimer(realtimeClock, SCALE_MS, () => console.log('ran')).unref().modify(realtimeClock.ns / 1e6 + 5000);`,
+  );
+  t.is(unrefOnly.stdout, '', 'an unref\'d timer alone lets the process exit');
+  t.true(unrefOnly.seconds < 4, `exited after ${unrefOnly.seconds} s`);
+});
+
+test.serial('refused inputs change nothing: modify(NaN), enable(\'no\'), loopLimit NaN', (t) => {
+  virtualClock.driveByHand();
+  const base = virtualClock.ns;
+  let runs = 0;
+  const timer = new ClockTimer(virtualClock, SCALE_NS, () => runs++);
+  timer.modifyNs(base + 50);
+  t.throws(() => timer.modifyNs(Number.NaN), { code: 'ERR_OUT_OF_RANGE' });
+  t.throws(() => timer.modify(Number.POSITIVE_INFINITY), { code: 'ERR_OUT_OF_RANGE' });
+  t.throws(() => timer.modify('5' as never), { code: 'ERR_INVALID_ARG_TYPE' });
+  t.is(timer.expireTime(), base + 50, 'still armed at its old expiry');
+  t.throws(() => virtualClock.enable('no' as never), { code: 'ERR_INVALID_ARG_TYPE' });
+  t.true(virtualClock.enabled);
+  t.throws(() => virtualClock.runAll(Number.NaN), { code: 'ERR_OUT_OF_RANGE' });
+  t.throws(() => virtualClock.tick(10, 0), { code: 'ERR_OUT_OF_RANGE' });
+  virtualClock.runAll();
+  t.is(runs, 1);
+  virtualClock.driveByHand(false);
 });
 
 test.serial('argument checks', (t) => {
