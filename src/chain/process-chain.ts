@@ -9,6 +9,7 @@
 import type { AlarmConfig, BackendName } from '../backends/index.js';
 import { BACKENDS, configMessages, defaultOrder, describeBackends, parseAlarmConfig } from '../backends/index.js';
 import { startupSnapshot } from 'node:v8';
+import { preloadFfi } from '../host/index.js';
 import { registerAtFork } from '../posix/atfork.js';
 import { validateInteger } from '../posix/validate.js';
 import { TimerChain } from './chain.js';
@@ -83,6 +84,16 @@ registerAtFork({
 
 /** Backends that need no FFI: all a V8 startup snapshot builder may use (native handles cannot be serialised). */
 const WITHOUT_FFI = new Set<BackendName>(['libuv', 'virtual']);
+
+// A punctual first timer: importing loads no native code, but the first turn of the event
+// loop after it loads the FFI library (its dlopen is most of the chain's start-up), so a
+// timer armed from then on does not pay for it. Not in a snapshot builder (nothing native
+// may be loaded there), nor when the first backend needs no FFI.
+if (!startupSnapshot.isBuildingSnapshot()) {
+  setImmediate(() => {
+    if (!WITHOUT_FFI.has(availableAlarms()[0]!)) preloadFfi();
+  }).unref();
+}
 
 /**
  * Starts `target` on the first backend of `order` that starts here. While a startup

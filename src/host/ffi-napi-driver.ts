@@ -7,7 +7,7 @@
  */
 import { packageRequire } from './require.js';
 import type { CType, FfiDriver, HostCalls } from './prototypes.js';
-import { PROTOTYPES } from './prototypes.js';
+import { lazyCalls } from './prototypes.js';
 
 /** The parts of `@2060.io/ref-napi` this driver uses. */
 interface RefNapi {
@@ -69,21 +69,21 @@ export function ffiNapiDriver(require: NodeJS.Require = packageRequire()): FfiDr
     name: 'ffi-napi',
     bind(libraryPath: string): HostCalls {
       const library = new ffi.DynamicLibrary(libraryPath);
-      const calls: Record<string, unknown> = { errno: () => ffi.errno() };
-      for (const [name, proto] of Object.entries(PROTOTYPES)) {
-        const pointer = library.get(name);
-        const args = proto.args.map((t) => FFI_TYPES[t]);
-        const fn =
-          'variadic' in proto
-            ? ffi.VariadicForeignFunction(pointer, FFI_TYPES[proto.ret], args)(...proto.variadic.map((t) => FFI_TYPES[t]))
-            : new ffi.ForeignFunction(pointer, FFI_TYPES[proto.ret], args);
-        const arrays = proto.args.map((t) => t === 'stringArray');
-        calls[name] = arrays.includes(true)
-          ? (...values: unknown[]) =>
-              fn(...values.map((v, i) => (arrays[i] ? cStringArray(ref, v as string[]) : v)))
-          : fn;
-      }
-      return calls as HostCalls;
+      return lazyCalls(
+        () => ffi.errno(),
+        (name, proto) => {
+          const pointer = library.get(name);
+          const args = proto.args.map((t) => FFI_TYPES[t]);
+          const fn =
+            proto.variadic !== undefined
+              ? ffi.VariadicForeignFunction(pointer, FFI_TYPES[proto.ret], args)(...proto.variadic.map((t) => FFI_TYPES[t]))
+              : new ffi.ForeignFunction(pointer, FFI_TYPES[proto.ret], args);
+          const arrays = proto.args.map((t) => t === 'stringArray');
+          return arrays.includes(true)
+            ? (...values: unknown[]) => fn(...values.map((v, i) => (arrays[i] ? cStringArray(ref, v as string[]) : v)))
+            : fn;
+        },
+      );
     },
   };
 }

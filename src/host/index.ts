@@ -11,6 +11,7 @@ import { ffiNapiDriver } from './ffi-napi-driver.js';
 import { koffiDriver } from './koffi-driver.js';
 import type { FfiDriver, FfiDriverName, HostCalls } from './prototypes.js';
 import { syscallError } from './errors.js';
+import { loadKoffi } from './require.js';
 
 export type { FfiDriverName, HostCalls, HostFunctionName, CType, Prototype } from './prototypes.js';
 export { PROTOTYPES } from './prototypes.js';
@@ -62,6 +63,19 @@ export function host(): HostCalls {
     loaded = { name, calls: DRIVERS[name]().bind(LIBC) };
   }
   return loaded.calls;
+}
+
+/**
+ * Loads koffi now (the slow part of the first FFI call: ~4 ms here) without binding any
+ * call, so {@link selectFfiDriver} stays free. Failures are left for the first real call
+ * to report.
+ */
+export function preloadFfi(): void {
+  try {
+    loadKoffi();
+  } catch {
+    // reported by the first call that needs it
+  }
 }
 
 /**

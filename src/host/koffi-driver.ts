@@ -2,9 +2,9 @@
  * The default FFI driver: koffi (prebuilt binaries, ~0.1 µs per call).
  * @module
  */
-import { packageRequire } from './require.js';
+import { loadKoffi } from './require.js';
 import type { CType, FfiDriver, HostCalls, Prototype } from './prototypes.js';
-import { PROTOTYPES } from './prototypes.js';
+import { lazyCalls } from './prototypes.js';
 
 type KoffiModule = typeof import('koffi');
 
@@ -29,22 +29,22 @@ function declare(library: ReturnType<KoffiModule['load']>, name: string, proto: 
     fn(...values.slice(0, fixed), ...values.slice(fixed).flatMap((v, i) => [extraTypes[i], v]));
 }
 
-/** Loads koffi with `require` (synchronously, on first use of the host layer). */
-export function koffiDriver(require: NodeJS.Require = packageRequire()): FfiDriver {
-  const koffi = require('koffi') as KoffiModule;
+/** Binds with koffi (loaded synchronously, on first use of the host layer). */
+export function koffiDriver(koffi: KoffiModule = loadKoffi()): FfiDriver {
   return {
     name: 'koffi',
     bind(libraryPath: string): HostCalls {
       const library = koffi.load(libraryPath);
-      const calls: Record<string, unknown> = { errno: () => koffi.errno() };
-      for (const [name, proto] of Object.entries(PROTOTYPES)) {
-        const fn = declare(library, name, proto);
-        calls[name] = (proto.args as readonly CType[]).includes('stringArray')
-          ? // koffi converts a JS array to a C array; execv* want it NULL-terminated.
-            (...values: unknown[]) => fn(...values.map((v) => (Array.isArray(v) ? [...v, null] : v)))
-          : fn;
-      }
-      return calls as HostCalls;
+      return lazyCalls(
+        () => koffi.errno(),
+        (name, proto) => {
+          const fn = declare(library, name, proto);
+          return (proto.args as readonly CType[]).includes('stringArray')
+            ? // koffi converts a JS array to a C array; execv* want it NULL-terminated.
+              (...values: unknown[]) => fn(...values.map((v) => (Array.isArray(v) ? [...v, null] : v)))
+            : fn;
+        },
+      );
     },
   };
 }

@@ -4,7 +4,7 @@
  * lives here too. koffi is a dependency, so this works whichever call driver is selected.
  * @module
  */
-import { packageRequire } from './require.js';
+import { loadKoffi } from './require.js';
 
 /** A started poll watcher. It does not keep the event loop alive unless `ref()`'d. */
 export interface PollWatcher {
@@ -21,8 +21,7 @@ export interface PollWatcher {
  * until it would block). The watcher starts unref'd.
  */
 export function watchReadable(fd: number, onReadable: () => void): PollWatcher {
-  const koffi = packageRequire()('koffi') as typeof import('koffi');
-  const handle = koffi.node.poll(fd, { readable: true }, () => onReadable());
+  const handle = loadKoffi().node.poll(fd, { readable: true }, () => onReadable());
   handle.unref();
   return handle;
 }

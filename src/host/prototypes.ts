@@ -88,8 +88,29 @@ export type HostCalls = {
 export interface FfiDriver {
   /** The driver's name, as `ITIMER_FFI` spells it. */
   readonly name: FfiDriverName;
-  /** Binds every prototype from the C library at `libraryPath`. */
+  /** Binds every prototype from the C library at `libraryPath` (each on first use). */
   bind(libraryPath: string): HostCalls;
+}
+
+/**
+ * The table of calls a driver returns: each function is declared to the FFI library on its
+ * first use, then stays a plain property (declaring all of them up front took ~2 ms of the
+ * first timer's start-up).
+ */
+export function lazyCalls(errno: () => number, declare: (name: HostFunctionName, proto: Prototype) => (...args: never[]) => number): HostCalls {
+  const calls: Record<string, unknown> = { errno };
+  for (const [name, proto] of Object.entries(PROTOTYPES) as [HostFunctionName, Prototype][]) {
+    Object.defineProperty(calls, name, {
+      configurable: true,
+      enumerable: true,
+      get() {
+        const fn = declare(name, proto);
+        Object.defineProperty(calls, name, { value: fn, enumerable: true });
+        return fn;
+      },
+    });
+  }
+  return calls as HostCalls;
 }
 
 /** The FFI drivers the host layer knows. */

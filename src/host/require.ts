@@ -6,12 +6,36 @@
  * resolve from the current directory, where the application's `node_modules` is.
  * @module
  */
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 /** A `require` for the FFI packages (see the module notes for where it resolves from). */
 export function packageRequire(): NodeJS.Require {
   const here = (import.meta as { url?: string }).url;
   return createRequire(here ?? pathToFileURL(join(process.cwd(), 'noop.js')).href);
+}
+
+let koffi: typeof import('koffi') | undefined;
+
+/**
+ * koffi, loaded once. Its package entry point spends ~5 ms finding out which C library the
+ * process uses by parsing the ELF headers of the node binary; the host layer binds glibc's
+ * `libc.so.6` in any case, so koffi's glibc prebuilt for this platform is loaded directly
+ * when it is installed and of koffi's own version (~1 ms), and the package otherwise.
+ */
+export function loadKoffi(): typeof import('koffi') {
+  if (koffi) return koffi;
+  const require = packageRequire();
+  try {
+    const triplet = `${process.platform}_${process.arch}`;
+    const prebuilt = require(`@koromix/koffi-${process.platform}-${process.arch}/${triplet}/koffi.node`) as typeof import('koffi') & { version?: string };
+    const manifest = join(dirname(require.resolve('koffi')), 'package.json');
+    const expected = (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
+    if (prebuilt.version === expected) return (koffi = prebuilt);
+  } catch {
+    // not installed this way (another libc, a bundle, a build from source): use the package
+  }
+  return (koffi = require('koffi') as typeof import('koffi'));
 }
