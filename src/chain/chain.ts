@@ -177,8 +177,11 @@ export class TimerChain {
   /** When the host alarm will fire, on the chain's time base; Infinity when it will not. */
   #hostTargetNs = Number.POSITIVE_INFINITY;
   #dirty = false;
+  /** Whether the keep-alive handle is ref'd now (an unref is deferred to the flush). */
+  #holding = false;
   readonly #flush = () => {
     if (this.#dirty) this.#rearmHost(false);
+    if (this.#holding && this.#list.refCount === 0) this.#release();
   };
   readonly #onWake = () => this.#wake();
   #duePasses = 0;
@@ -262,6 +265,7 @@ export class TimerChain {
     // snapshot active handles); start() re-creates it.
     clearInterval(this.#keepAliveHandle);
     this.#keepAliveHandle = undefined;
+    this.#holding = false;
   }
 
   /**
@@ -271,10 +275,14 @@ export class TimerChain {
   arm(waiter: Waiter): void {
     const spin = waiter.spin;
     waiter.spinMarginNs = spin === 0 || this.#virtualTime ? 0 : spin < 0 ? this.#autoSpinMarginNs : spin;
-    if (this.#list.insert(waiter) && !this.#dirty && !this.#list.inPass) {
-      this.#dirty = true;
-      queueMicrotask(this.#flush);
-    }
+    if (this.#list.insert(waiter) && !this.#list.inPass) this.#markDirty();
+  }
+
+  /** Schedules the deferred work (host re-arm, keep-alive release) for before the event loop runs. */
+  #markDirty(): void {
+    if (this.#dirty) return;
+    this.#dirty = true;
+    queueMicrotask(this.#flush);
   }
 
   /**
@@ -373,6 +381,7 @@ export class TimerChain {
    */
   #rearmHost(force: boolean, passNowNs?: number): void {
     this.#dirty = false;
+    if (this.#holding && this.#list.refCount === 0) this.#release();
     const backend = this.#backend;
     if (!backend || this.#virtualTime) return;
     const head = this.#list.head;
@@ -394,17 +403,28 @@ export class TimerChain {
     else backend.rearm(targetNs, targetNs - nowNs);
   }
 
-  /** Holds or releases the keep-alive handle (never on virtual time). */
+  /**
+   * Holds the keep-alive handle when the first keep-alive waiter is armed (never on virtual
+   * time); when the last one goes, the release waits for the deferred flush, so the
+   * arm-then-cancel of one timer does not toggle the handle twice.
+   */
   #keepAlive(held: boolean): void {
-    if (!held || this.#virtualTime || !this.#backend) {
-      this.#keepAliveHandle?.unref();
+    if (!held) {
+      if (this.#holding) this.#markDirty();
       return;
     }
+    if (this.#holding || this.#virtualTime || !this.#backend) return;
     // While a startup snapshot is built, timers are for the process that will deserialise
     // it: nothing may keep the builder's event loop from draining.
     if (startupSnapshot.isBuildingSnapshot()) return;
     this.#keepAliveHandle ??= setInterval(() => {}, 2 ** 31 - 1);
     this.#keepAliveHandle.ref();
+    this.#holding = true;
+  }
+
+  #release(): void {
+    this.#keepAliveHandle?.unref();
+    this.#holding = false;
   }
 
   // ---- driving virtual time ----

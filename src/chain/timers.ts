@@ -151,11 +151,15 @@ export class Timer extends Waiter implements Disposable {
    */
   constructor(callback: TimerCallback, options?: TimerConstructorOptions) {
     if (typeof callback !== 'function') throw invalidArgType('callback', 'of type function', callback);
+    if (options === undefined) {
+      super(callback);
+      return;
+    }
     validateTimerOptions(options);
-    const spin = spinOption(options?.spin, 'options.spin');
+    const spin = spinOption(options.spin, 'options.spin');
     super(callback);
     this.spin = spin;
-    if (options?.ref === false) this.keepsAlive = false;
+    if (options.ref === false) this.keepsAlive = false;
   }
 
   /** @internal Called by the chain when due. */
@@ -313,7 +317,7 @@ export class Timer extends Waiter implements Disposable {
  */
 export function setTimer(callback: TimerCallback, delay: Delay, options?: TimerOptions): Timer {
   const timer = new Timer(callback, options).setRelative(delay);
-  const interval = options?.interval ?? false;
+  const interval = options === undefined ? false : (options.interval ?? false);
   if (interval !== false) {
     timer.setInterval(interval === true ? delay : interval);
     if (timer.intervalNs === 0) {
