@@ -10,21 +10,19 @@ const delayMs = Number(delayText);
 const samples = Number(samplesText);
 const probes = modesText.split(',').map((mode) => openProbe(/** @type {import('../dist/cli/probe/lateness.js').LatenessMode} */ (mode)));
 const delayNs = Math.round(delayMs * 1e6);
-const late = probes.map(() => /** @type {number[]} */ ([]));
-const cpu = probes.map(() => 0);
-const wall = probes.map(() => 0);
 const hrNs = () => Number(process.hrtime.bigint());
 
+const runs = probes.map((probe) => ({ probe, lateNs: /** @type {number[]} */ ([]), cpuNs: 0, wallNs: 0 }));
 for (const probe of probes) await probe.fireOnce(delayNs); // warm-up: first calls, JIT, the spin margin's first samples
 for (let round = 0; round < samples; round++) {
-  for (let k = 0; k < probes.length; k++) {
-    const i = (round + k) % probes.length;
+  for (let k = 0; k < runs.length; k++) {
+    const run = /** @type {(typeof runs)[number]} */ (runs[(round + k) % runs.length]);
     const cpuStart = cpuNs();
     const wallStart = hrNs();
-    late[i].push(await probes[i].fireOnce(delayNs));
-    cpu[i] += cpuNs() - cpuStart;
-    wall[i] += hrNs() - wallStart;
+    run.lateNs.push(await run.probe.fireOnce(delayNs));
+    run.cpuNs += cpuNs() - cpuStart;
+    run.wallNs += hrNs() - wallStart;
   }
 }
 for (const probe of probes) probe.close();
-console.log(JSON.stringify(probes.map((p, i) => summarise(p.mode, delayMs, late[i], cpu[i], wall[i]))));
+console.log(JSON.stringify(runs.map((r) => summarise(r.probe.mode, delayMs, r.lateNs, r.cpuNs, r.wallNs))));
