@@ -49,6 +49,15 @@ test('timer-chain: a thousand timers on one host timer, none early', (t) => {
   t.true(rearms < 1010, `${rearms} re-arms: fewer than timers, since only head changes and passes re-arm`);
 });
 
+test('spin-loop: a 1 kHz spinning loop, no tick early, histogram and spin counters printed', (t) => {
+  const r = example('spin-loop.js', '200');
+  t.is(r.status, 0, r.stderr);
+  t.regex(r.lines[0]!, /^200 ticks at 1000 Hz: early 0, p50 [\d.]+ µs, max [\d.]+ µs$/);
+  const histogram = r.lines.slice(1, -1).map((line) => Number(line.split(' ').at(-1)));
+  t.is(histogram.reduce((a, b) => a + b, 0), 200, 'every tick in the histogram');
+  t.regex(r.lines.at(-1)!, /^CPU: \d+ % of one core; spins: [1-9]\d*, busy-waiting/);
+});
+
 test('virtual-time: deterministic, each callback exactly at its deadline', (t) => {
   const r = example('virtual-time.js');
   t.is(r.status, 0, r.stderr);
@@ -108,6 +117,7 @@ test('every example has a test here', (t) => {
     'posix-timer.js',
     'precise-loop.js',
     'qemu-clocks.js',
+    'spin-loop.js',
     'timer-chain.js',
     'virtual-time.js',
   ]);
