@@ -8,6 +8,7 @@ import { getChain, setTimer } from 'itimer';
 
 const ticks = Number(process.argv[2] ?? 1000);
 const periodMs = 1;
+/** @type {number[]} */
 const lateNs = [];
 const chain = getChain();
 const cpuStart = process.cpuUsage();
@@ -42,7 +43,7 @@ function report() {
   }
   const sorted = [...lateNs].sort((a, b) => a - b);
   const early = sorted.filter((ns) => ns < 0).length;
-  console.log(`${ticks} ticks at ${1000 / periodMs} Hz: early ${early}, p50 ${(sorted[Math.floor(ticks / 2)] / 1e3).toFixed(2)} µs, max ${(sorted.at(-1) / 1e3).toFixed(1)} µs`);
+  console.log(`${ticks} ticks at ${1000 / periodMs} Hz: early ${early}, p50 ${((sorted[Math.floor(ticks / 2)] ?? 0) / 1e3).toFixed(2)} µs, max ${((sorted.at(-1) ?? 0) / 1e3).toFixed(1)} µs`);
   counts.forEach((count, i) => {
     const label = i === 0 ? `< ${edgesUs[0]} µs` : i === edgesUs.length ? `≥ ${edgesUs.at(-1)} µs` : `${edgesUs[i - 1]}–${edgesUs[i]} µs`;
     if (count) console.log(`${label.padStart(14)} ${'█'.repeat(Math.ceil((count / ticks) * 50))} ${count}`);

@@ -37,8 +37,8 @@
  * Deadlines are integer nanoseconds of CLOCK_MONOTONIC, as plain numbers counted from a
  * process-local origin (see backends/time): exact for 104 days of process life, no BigInt
  * on the hot path. On the `virtual` backend the same numbers count virtual time, which
- * moves only when driven (`tick`, `next`, `runAll`); spin margins are ignored there and
- * virtual timers never keep the process alive.
+ * moves only when driven (`tick`, `next`, `runAll`); nothing spins there (time jumps to
+ * each deadline) and virtual timers never keep the process alive.
  *
  * ## Cost of each operation (n waiters armed)
  *
@@ -73,6 +73,7 @@ import { startupSnapshot } from 'node:v8';
 import type { AlarmBackend, BackendName, UnixBackend, VirtualBackend } from '../backends/index.js';
 import { monotonicNowNs } from '../backends/index.js';
 import { validateInteger } from '../posix/validate.js';
+import { wakeNs } from './heap.js';
 import type { ListEntry, PassStats } from './timer-list.js';
 import { IDLE, TimerList } from './timer-list.js';
 
@@ -110,7 +111,10 @@ export function validateLoopLimit(loopLimit: unknown): number {
  * allocating a closure per timer.
  *
  * Invariants: armed exactly while in the chain's heap or in a running pass's ready list;
- * `spinMarginNs` is 0 unless `spin` asks for a margin, and does not change while armed.
+ * `spinMarginNs` holds both the spin asked for and the margin in force — 0: none; > 0: a
+ * fixed margin; < 0: the automatic margin, resolved at each arm to minus the chain's
+ * current one — and does not change while armed. (One field rather than two: a timer's
+ * size is most of the chain's memory.)
  */
 export class Waiter implements ListEntry {
   /** Deadline in ns on the chain's time base. */
@@ -121,12 +125,7 @@ export class Waiter implements ListEntry {
   heapIndex = IDLE;
   /** Whether this waiter keeps the process alive while armed (change it with `TimerChain.setRef`). */
   keepsAlive = true;
-  /**
-   * The spin tail asked for: 0 for none, -1 for the automatic margin, or a fixed margin in
-   * ns (at most {@link SPIN_MARGIN_MAX_NS}). Takes effect at the next arm.
-   */
-  spin = 0;
-  /** @internal The margin resolved when armed. */
+  /** @internal The spin margin (see the class notes for its sign). */
   spinMarginNs = 0;
   /** @internal What {@link Waiter.fire} calls. */
   callback: (value: number) => void;
@@ -139,6 +138,19 @@ export class Waiter implements ListEntry {
   /** Runs when due, with the clock reading at which it runs. */
   fire(nowNs: number): void {
     this.callback(nowNs);
+  }
+
+  /**
+   * The spin tail asked for: 0 for none, -1 for the automatic margin, or a fixed margin in
+   * ns (at most {@link SPIN_MARGIN_MAX_NS}). Takes effect at the next arm.
+   */
+  get spin(): number {
+    const margin = this.spinMarginNs;
+    return margin < 0 ? -1 : margin;
+  }
+
+  set spin(request: number) {
+    this.spinMarginNs = request < 0 ? -SPIN_MARGIN_INITIAL_NS : request;
   }
 
   /** True while waiting in the chain (including collected by a pass and not run yet). */
@@ -249,7 +261,6 @@ export class TimerChain {
     backend.start(this.#onWake);
     this.#backend = backend;
     this.#virtualTime = backend.name === 'virtual' ? (backend as VirtualBackend) : undefined;
-    if (this.#virtualTime) this.#list.dropSpinMargins();
     this.#keepAlive(this.#list.refCount > 0);
     this.#rearmHost(true);
   }
@@ -273,8 +284,7 @@ export class TimerChain {
    * @throws Error `ERR_ITIMER_ALREADY_ARMED` if it is armed.
    */
   arm(waiter: Waiter): void {
-    const spin = waiter.spin;
-    waiter.spinMarginNs = spin === 0 || this.#virtualTime ? 0 : spin < 0 ? this.#autoSpinMarginNs : spin;
+    if (waiter.spinMarginNs < 0) waiter.spinMarginNs = -this.#autoSpinMarginNs;
     if (this.#list.insert(waiter) && !this.#list.inPass) this.#markDirty();
   }
 
@@ -394,7 +404,7 @@ export class TimerChain {
       return;
     }
     const nowNs = passNowNs !== undefined && backend.absolute ? passNowNs : this.now();
-    const targetNs = Math.max(head.deadlineNs - head.spinMarginNs, nowNs + this.rearmFloorNs);
+    const targetNs = Math.max(wakeNs(head), nowNs + this.rearmFloorNs);
     const lethalAt = backend.name === 'unix' ? this.lethalDeadline?.() : undefined;
     if (lethalAt === undefined && !force && this.#hostTargetNs <= targetNs) return; // fires sooner already
     this.stats.rearms++;
@@ -453,9 +463,9 @@ export class TimerChain {
     validateLoopLimit(loopLimit);
     const target = backend.nowNs + deltaNs;
     let passes = 0;
-    for (let head = this.#list.head; head && head.deadlineNs <= target; head = this.#list.head) {
+    for (let due = this.#list.earliestDeadlineNs(); due !== undefined && due <= target; due = this.#list.earliestDeadlineNs()) {
       if (++passes > loopLimit) throw loopLimitError(loopLimit, 'timer passes');
-      backend.nowNs = Math.max(backend.nowNs, head.deadlineNs);
+      backend.nowNs = Math.max(backend.nowNs, due);
       this.#pass(backend.nowNs);
     }
     backend.nowNs = target;
@@ -468,9 +478,9 @@ export class TimerChain {
    */
   next(): boolean {
     const backend = this.#virtual('next');
-    const head = this.#list.head;
-    if (!head) return false;
-    backend.nowNs = Math.max(backend.nowNs, head.deadlineNs);
+    const due = this.#list.earliestDeadlineNs();
+    if (due === undefined) return false;
+    backend.nowNs = Math.max(backend.nowNs, due);
     this.#pass(backend.nowNs);
     return true;
   }

@@ -1,7 +1,7 @@
 /**
  * A binary min-heap of timer entries keyed by (wake time, insertion sequence), where the
- * wake time is `deadlineNs - spinMarginNs` — the deadline itself for every entry that does
- * not spin.
+ * wake time is `deadlineNs - |spinMarginNs|` — the deadline itself for every entry that
+ * does not spin.
  *
  * Each entry records its own index in the heap array, so removing an arbitrary entry is
  * O(log n) without a search. Equal keys come out in insertion order (the sequence number
@@ -21,13 +21,19 @@ export interface HeapEntry {
   seq: number;
   /** Position in the heap array, or negative when not in a heap. */
   heapIndex: number;
-  /** How long before its deadline the entry wakes, in ns (0: at its deadline). */
+  /** How long before its deadline the entry wakes, in ns, as its absolute value (0: at its deadline). */
   spinMarginNs: number;
 }
 
+/** When an entry wakes: its deadline less the magnitude of its spin margin. */
+export function wakeNs(entry: HeapEntry): number {
+  const margin = entry.spinMarginNs;
+  return entry.deadlineNs - (margin < 0 ? -margin : margin);
+}
+
 function before(a: HeapEntry, b: HeapEntry): boolean {
-  const wakeA = a.deadlineNs - a.spinMarginNs;
-  const wakeB = b.deadlineNs - b.spinMarginNs;
+  const wakeA = wakeNs(a);
+  const wakeB = wakeNs(b);
   return wakeA < wakeB || (wakeA === wakeB && a.seq < b.seq);
 }
 

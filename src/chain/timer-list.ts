@@ -5,7 +5,7 @@
  *
  * ## A pass
  *
- * 1. **Collect.** Every entry whose *wake time* (`deadlineNs - spinMarginNs`) is at or before
+ * 1. **Collect.** Every entry whose *wake time* (`deadlineNs - |spinMarginNs|`) is at or before
  *    the pass's clock reading leaves the heap and joins the pass's ready list, state
  *    {@link READY}. A spinning entry (margin > 0) woken before its deadline widens the pass's
  *    horizon to that deadline, so every entry due by then is collected with it.
@@ -33,7 +33,7 @@
  * @module
  */
 import type { HeapEntry } from './heap.js';
-import { TimerHeap } from './heap.js';
+import { TimerHeap, wakeNs } from './heap.js';
 
 /** `heapIndex` of an entry in no list. */
 export const IDLE = -1;
@@ -45,8 +45,9 @@ export interface ListEntry extends HeapEntry {
   /** Whether this entry keeps the process alive while in the heap. */
   keepsAlive: boolean;
   /**
-   * How long before its deadline the entry is collected and busy-waited for, in ns; 0 for
-   * none. Fixed while the entry is in the heap (it is part of the heap key).
+   * How long before its deadline the entry is collected and busy-waited for, in ns, as its
+   * absolute value (the sign is the owner's: see `Waiter`); 0 for none. Fixed while the
+   * entry is in the heap (it is part of the heap key).
    */
   spinMarginNs: number;
   /** Runs the entry, with the clock reading at which it runs. */
@@ -101,14 +102,16 @@ export class TimerList<E extends ListEntry> {
     readonly stats: PassStats = { passes: 0, pokes: 0, fired: 0, spins: 0, spinNs: 0 },
   ) {}
 
-  /** Sets every entry's spin margin to 0 (time that jumps, e.g. virtual time, needs none). */
-  dropSpinMargins(): void {
-    const spinning = this.#heap.items.filter((entry) => entry.spinMarginNs !== 0);
-    for (const entry of spinning) {
-      this.#heap.remove(entry);
-      entry.spinMarginNs = 0;
-      this.#heap.reinsert(entry);
-    }
+  /**
+   * The earliest deadline in the heap: the head's, unless the head spins (then an entry
+   * behind it may be due sooner, and the heap is scanned).
+   */
+  earliestDeadlineNs(): number | undefined {
+    const head = this.#heap.peek();
+    if (!head || head.spinMarginNs === 0) return head?.deadlineNs;
+    let earliest = head.deadlineNs;
+    for (const entry of this.#heap.items) if (entry.deadlineNs < earliest) earliest = entry.deadlineNs;
+    return earliest;
   }
 
   /** Entries in the heap (not counting a running pass's ready list). */
@@ -192,7 +195,7 @@ export class TimerList<E extends ListEntry> {
       const deadlineNs = head.deadlineNs;
       if (deadlineNs > horizonNs) {
         // Not due yet: collected only if it spins and its wake time has come.
-        if (head.spinMarginNs === 0 || deadlineNs - head.spinMarginNs > horizonNs) break;
+        if (head.spinMarginNs === 0 || wakeNs(head) > horizonNs) break;
         if (deadlineNs > spinLimitNs) {
           // Its wait would exceed this pass's bound: leave it for a later pass, but look
           // past it for entries due within the horizon.

@@ -138,11 +138,17 @@ function forgetId(timer: Timer): void {
  *
  * Invariants: armed exactly while in the chain; `intervalNs > 0` for periodic timers and 0
  * for one-shot ones; an id is allocated only when asked for (`Symbol.toPrimitive`).
+ * `refresh()` re-arms a one-shot timer for its delay and a periodic one for its period.
  */
 export class Timer extends Waiter implements Disposable {
   /** The delay as given to setRelative, for refresh(). Kept as given: no number box per timer. */
+  /**
+   * What refresh() re-arms for: the delay as given to setRelative (kept as given: no number
+   * box per timer), or, for a periodic timer, minus its period in ns (a negative number,
+   * which no delay can be) — so a refreshed periodic timer restarts its period, as Node's
+   * interval does. One field for both: a timer's size is most of the chain's memory.
+   */
   #delay: Delay | undefined = undefined;
-  #intervalNs = 0;
 
   /**
    * An unarmed timer (Akaros `init_awaiter`). Set a deadline, then {@link Timer.arm}.
@@ -165,10 +171,11 @@ export class Timer extends Waiter implements Disposable {
   /** @internal Called by the chain when due. */
   override fire(nowNs: number): void {
     let overrun = 0;
-    if (this.#intervalNs > 0) {
+    const intervalNs = this.intervalNs;
+    if (intervalNs > 0) {
       // Incremental re-arm (Akaros set_awaiter_inc): from the deadline, not from now.
-      overrun = Math.floor((nowNs - this.deadlineNs) / this.#intervalNs);
-      this.deadlineNs += (overrun + 1) * this.#intervalNs;
+      overrun = Math.floor((nowNs - this.deadlineNs) / intervalNs);
+      this.deadlineNs += (overrun + 1) * intervalNs;
       getChain().arm(this);
     } else forgetId(this);
     this.callback(overrun);
@@ -176,13 +183,14 @@ export class Timer extends Waiter implements Disposable {
 
   /** The period in ns, 0 for a one-shot timer. */
   get intervalNs(): number {
-    return this.#intervalNs;
+    const delay = this.#delay;
+    return typeof delay === 'number' && delay < 0 ? -delay : 0;
   }
 
   /** Sets the deadline `delay` from now; does not arm (Akaros `set_awaiter_rel`). */
   setRelative(delay: Delay): this {
     this.deadlineNs = getChain().now() + delayToNs(delay);
-    this.#delay = delay;
+    if (this.intervalNs === 0) this.#delay = delay;
     return this;
   }
 
@@ -221,7 +229,8 @@ export class Timer extends Waiter implements Disposable {
 
   /** Makes the timer periodic with this period (or one-shot with 0). */
   setInterval(period: Delay): this {
-    this.#intervalNs = delayToNs(period, 'period');
+    const periodNs = delayToNs(period, 'period');
+    this.#delay = periodNs > 0 ? -periodNs : undefined;
     return this;
   }
 
@@ -279,9 +288,10 @@ export class Timer extends Waiter implements Disposable {
     return this.keepsAlive;
   }
 
-  /** Re-arms for the original delay from now (Node's `timeout.refresh()`). */
+  /** Re-arms for the original delay (the period, if periodic) from now (Node's `timeout.refresh()`). */
   refresh(): this {
-    this.rearmAbsolute(getChain().now() + (this.#delay === undefined ? 0 : delayToNs(this.#delay)));
+    const delay = this.#delay;
+    this.rearmAbsolute(getChain().now() + (delay === undefined ? 0 : this.intervalNs || delayToNs(delay)));
     return this;
   }
 
