@@ -30,10 +30,12 @@ export function loadKoffi(): typeof import('koffi') {
   const require = packageRequire();
   try {
     const triplet = `${process.platform}_${process.arch}`;
-    const prebuilt = require(`@koromix/koffi-${process.platform}-${process.arch}/${triplet}/koffi.node`) as typeof import('koffi') & { version?: string };
-    const manifest = join(dirname(require.resolve('koffi')), 'package.json');
+    const prebuilt = require.resolve(`@koromix/koffi-${process.platform}-${process.arch}/${triplet}/koffi.node`);
+    // koffi itself sits beside its prebuilt package in node_modules; its version must match.
+    const manifest = join(dirname(prebuilt), '..', '..', '..', 'koffi', 'package.json');
     const expected = (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
-    if (prebuilt.version === expected) return (koffi = prebuilt);
+    const native = require(prebuilt) as typeof import('koffi') & { version?: string };
+    if (native.version === expected) return (koffi = native);
   } catch {
     // not installed this way (another libc, a bundle, a build from source): use the package
   }
