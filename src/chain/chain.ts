@@ -448,6 +448,31 @@ export class TimerChain {
     return backend;
   }
 
+  /** The earliest deadline armed, if any (on any backend). */
+  earliestDeadlineNs(): number | undefined {
+    return this.#list.earliestDeadlineNs();
+  }
+
+  /**
+   * One step of driving virtual time toward `targetNs`: if a waiter is due by then, moves
+   * time to the earliest deadline (never backwards) and runs that pass; otherwise moves time
+   * to `targetNs`. The building block of `tick` here and of the asynchronous drivers of
+   * `virtualTime`.
+   * @returns true if a pass ran.
+   * @throws Error `ERR_ITIMER_NOT_VIRTUAL` on any other backend.
+   */
+  stepVirtual(targetNs: number): boolean {
+    const backend = this.#virtual('stepVirtual');
+    const due = this.#list.earliestDeadlineNs();
+    if (due === undefined || due > targetNs) {
+      backend.nowNs = Math.max(backend.nowNs, targetNs);
+      return false;
+    }
+    backend.nowNs = Math.max(backend.nowNs, due);
+    this.#pass(backend.nowNs);
+    return true;
+  }
+
   /**
    * Advances virtual time by `deltaNs`, running every waiter that falls due on the way, each
    * pass at its own deadline.
@@ -465,10 +490,9 @@ export class TimerChain {
     let passes = 0;
     for (let due = this.#list.earliestDeadlineNs(); due !== undefined && due <= target; due = this.#list.earliestDeadlineNs()) {
       if (++passes > loopLimit) throw loopLimitError(loopLimit, 'timer passes');
-      backend.nowNs = Math.max(backend.nowNs, due);
-      this.#pass(backend.nowNs);
+      this.stepVirtual(target);
     }
-    backend.nowNs = target;
+    backend.nowNs = Math.max(backend.nowNs, target);
     return passes;
   }
 
@@ -477,12 +501,9 @@ export class TimerChain {
    * @returns false when nothing is armed.
    */
   next(): boolean {
-    const backend = this.#virtual('next');
+    this.#virtual('next');
     const due = this.#list.earliestDeadlineNs();
-    if (due === undefined) return false;
-    backend.nowNs = Math.max(backend.nowNs, due);
-    this.#pass(backend.nowNs);
-    return true;
+    return due !== undefined && this.stepVirtual(due);
   }
 
   /**

@@ -25,5 +25,8 @@ export {
   type DelayUnits,
   type TimerCallback,
   type TimerOptions,
+  type TimerConstructorOptions,
+  type SleepOptions,
+  type Spin,
 } from './timers.js';
-export { virtualTime } from './virtual-time.js';
+export { virtualTime, type VirtualTimeInstall } from './virtual-time.js';

@@ -1,0 +1,199 @@
+/**
+ * `itimer/promises`: the shapes of `node:timers/promises` on the timer chain —
+ * `setTimeout(delay, value, { signal, ref })`, `setInterval(delay, value, { signal, ref })`
+ * as an async iterator, and `scheduler.wait(delay, { signal })` — precise and never early.
+ *
+ * ```js
+ * import { setTimeout, setInterval, scheduler } from 'itimer/promises';
+ * const value = await setTimeout(2.5, 'done');          // 2.5 ms later
+ * for await (const tick of setInterval(10, 'tick')) { … } // drift-free ticks
+ * await scheduler.wait(1, { signal: AbortSignal.timeout(100) });
+ * ```
+ *
+ * As in Node: delays follow Node's rules (`+delay`; 1 ms unless from 1 to 2^31-1), bad
+ * `options` / `options.signal` / `options.ref` reject with `ERR_INVALID_ARG_TYPE`, and an
+ * abort rejects with an `AbortError` (`code` 'ABORT_ERR', `cause` the signal's reason) and
+ * disarms the timer.
+ *
+ * One difference, on purpose: Node's interval iterator yields once for every period that
+ * elapsed, so a slow consumer gets a burst of stale ticks. Here a slow consumer gets one
+ * tick, at once, and the periods it missed are counted in the iterator's `missed`: ticks
+ * stay on the drift-free grid and are never bunched.
+ * @module
+ */
+import { invalidArgType } from '../posix/validate.js';
+import { Timer } from '../chain/timers.js';
+import { TIMEOUT_MAX } from './timers.js';
+
+/** Options of {@link setTimeout} and {@link setInterval}. */
+export interface TimerPromiseOptions {
+  /** Aborts the wait (or the iteration) with an AbortError. */
+  signal?: AbortSignal;
+  /** Keep the process alive while waiting (default true). */
+  ref?: boolean;
+}
+
+/** Node's rule for a delay in ms (no warning here: timers/promises emits none). */
+function nodeDelayMs(after: unknown): number {
+  const ms = Number(after);
+  return ms >= 1 && ms <= TIMEOUT_MAX ? ms : 1;
+}
+
+/** Node's AbortError: `name` 'AbortError', `code` 'ABORT_ERR', `cause` the signal's reason. */
+function abortError(signal: AbortSignal): Error {
+  return Object.assign(new Error('The operation was aborted', { cause: signal.reason }), { name: 'AbortError', code: 'ABORT_ERR' });
+}
+
+/** Node's checks of the options of timers/promises; @returns `signal` and `ref`. */
+function checkOptions(options: unknown): { signal: AbortSignal | undefined; ref: boolean } {
+  if (options === null || typeof options !== 'object') throw invalidArgType('options', 'of type object', options);
+  const { signal, ref = true } = options as TimerPromiseOptions;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) throw invalidArgType('options.signal', 'an instance of AbortSignal', signal);
+  if (typeof ref !== 'boolean') throw invalidArgType('options.ref', 'of type boolean', ref);
+  return { signal, ref };
+}
+
+/**
+ * Resolves with `value` after `delay` ms (fractions kept), like `timers/promises` setTimeout.
+ * @returns a promise that rejects with `ERR_INVALID_ARG_TYPE` for bad options, or with an
+ *   AbortError when `options.signal` aborts (the timer is then disarmed).
+ */
+export function setTimeout<T = void>(delay?: number, value?: T, options: TimerPromiseOptions = {}): Promise<T> {
+  let signal: AbortSignal | undefined;
+  let ref: boolean;
+  try {
+    ({ signal, ref } = checkOptions(options));
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  if (signal?.aborted) return Promise.reject(abortError(signal));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      timer.cancel();
+      reject(abortError(signal!));
+    };
+    const timer = new Timer(
+      () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve(value as T);
+      },
+      { ref },
+    )
+      .setRelative(nodeDelayMs(delay))
+      .arm();
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * The async iterator of {@link setInterval}: one tick per `next()`, on a drift-free grid.
+ * Invariant: `missed` counts the periods that elapsed while nobody was waiting beyond the
+ * one tick that was kept for the next `next()`.
+ */
+export class IntervalIterator<T> implements AsyncIterableIterator<T> {
+  /** Periods that elapsed while the consumer was busy and were skipped (not yielded). */
+  missed = 0;
+  readonly #value: T;
+  readonly #signal: AbortSignal | undefined;
+  readonly #timer: Timer | undefined;
+  /** An argument error, reported by the first `next()` as Node's async generator does. */
+  #error: unknown;
+  /** A tick that arrived while nobody was waiting. */
+  #pending = false;
+  #waiting: { resolve: (result: IteratorResult<T>) => void; reject: (error: unknown) => void } | undefined;
+  #done = false;
+  readonly #onAbort = () => {
+    const waiting = this.#waiting;
+    this.#finish();
+    waiting?.reject(abortError(this.#signal!));
+  };
+
+  /** @internal Use {@link setInterval}. */
+  constructor(delay: unknown, value: T, options: unknown) {
+    this.#value = value;
+    let checked: ReturnType<typeof checkOptions> | undefined;
+    try {
+      checked = checkOptions(options);
+    } catch (error) {
+      this.#error = error;
+    }
+    this.#signal = checked?.signal;
+    if (!checked || checked.signal?.aborted) return;
+    const delayMs = nodeDelayMs(delay);
+    this.#timer = new Timer((overrun) => this.#tick(overrun), { ref: checked.ref }).setRelative(delayMs).setInterval(delayMs).arm();
+    checked.signal?.addEventListener('abort', this.#onAbort, { once: true });
+  }
+
+  #tick(overrun: number): void {
+    this.missed += overrun; // periods the chain itself could not serve (the process stalled)
+    const waiting = this.#waiting;
+    if (waiting) {
+      this.#waiting = undefined;
+      waiting.resolve({ value: this.#value, done: false });
+    } else if (this.#pending) this.missed++;
+    else this.#pending = true;
+  }
+
+  #finish(): void {
+    this.#done = true;
+    this.#waiting = undefined;
+    this.#timer?.cancel();
+    this.#signal?.removeEventListener('abort', this.#onAbort);
+  }
+
+  /** Resolves with the next tick (at once if one elapsed meanwhile); rejects with an AbortError once aborted. */
+  next(): Promise<IteratorResult<T>> {
+    if (this.#error !== undefined) {
+      const error = this.#error;
+      this.#error = undefined;
+      this.#done = true;
+      return Promise.reject(error);
+    }
+    if (this.#signal?.aborted) {
+      this.#finish();
+      return Promise.reject(abortError(this.#signal));
+    }
+    if (this.#done) return Promise.resolve({ value: undefined, done: true });
+    if (this.#pending) {
+      this.#pending = false;
+      return Promise.resolve({ value: this.#value, done: false });
+    }
+    if (this.#waiting) return Promise.reject(Object.assign(new Error('next() called again before the previous tick resolved'), { code: 'ERR_ITIMER_CONCURRENT_NEXT' }));
+    return new Promise((resolve, reject) => (this.#waiting = { resolve, reject }));
+  }
+
+  /** Stops the interval (`break` in `for await` calls it). */
+  return(): Promise<IteratorResult<T>> {
+    this.#finish();
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  /** This iterator. */
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+}
+
+/**
+ * An async iterator that yields `value` every `delay` ms (fractions kept; less than 1 is
+ * 1 ms), like `timers/promises` setInterval, but on a drift-free grid and never bunched:
+ * periods missed by a slow consumer are counted in `missed` instead of yielded in a burst.
+ * Bad options (`ERR_INVALID_ARG_TYPE`) and an already aborted signal (AbortError) are
+ * reported by the first `next()`, as by Node's async generator.
+ */
+export function setInterval<T = void>(delay?: number, value?: T, options: TimerPromiseOptions = {}): IntervalIterator<T> {
+  return new IntervalIterator(delay, value as T, options);
+}
+
+/** `timers/promises` scheduler: {@link Scheduler.wait}. */
+export interface Scheduler {
+  /** Resolves after `delay` ms, like `setTimeout(delay, undefined, options)`. */
+  wait(delay: number, options?: { signal?: AbortSignal }): Promise<void>;
+}
+
+/** Node's `scheduler` (the `wait` half), on the chain. */
+export const scheduler: Scheduler = {
+  wait(delay, options = {}) {
+    return setTimeout(delay, undefined, options);
+  },
+};
