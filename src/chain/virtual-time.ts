@@ -3,11 +3,15 @@
  * timer API as real time, deterministic, fake-timers style — for test suites.
  *
  * ```js
- * import { setTimer, sleep, virtualTime } from 'itimer';
- * using clock = virtualTime.install();      // the chain moves to virtual time; restored at scope end
- * const done = (async () => { await sleep(10); await sleep(10); await sleep(10); })();
- * await virtualTime.tickAsync(30);          // all three sleeps, each at its own deadline
- * await done;
+ * import { sleep, virtualTime } from 'itimer';
+ * const clock = virtualTime.install();      // the chain moves to virtual time (or, in
+ * try {                                     // TypeScript: `using clock = virtualTime.install()`)
+ *   const done = (async () => { await sleep(10); await sleep(10); await sleep(10); })();
+ *   await virtualTime.tickAsync(30);        // all three sleeps, each at its own deadline
+ *   await done;
+ * } finally {
+ *   clock.uninstall();                      // back to the backends configured before
+ * }
  * ```
  *
  * Units: durations are {@link Delay}s as everywhere in itimer (a number is milliseconds, a
