@@ -58,6 +58,16 @@ test('spin-loop: a 1 kHz spinning loop, no tick early, histogram and spin counte
   t.regex(r.lines.at(-1)!, /^CPU: \d+ % of one core; spins: [1-9]\d*, busy-waiting/);
 });
 
+test('drop-in-timers: Node signatures on the chain; nothing early', (t) => {
+  const r = example('drop-in-timers.js');
+  t.is(r.status, 0, r.stderr);
+  t.deepEqual(r.lines, [
+    'timeout: this is the Timeout: true, not early: true',
+    'interval: 3 ticks of 5 ms, done after at least 15 ms: true',
+    'promises: resolved with its value',
+  ]);
+});
+
 test('virtual-time: deterministic, each callback exactly at its deadline', (t) => {
   const r = example('virtual-time.js');
   t.is(r.status, 0, r.stderr);
@@ -112,6 +122,7 @@ test('every example has a test here', (t) => {
     'alarm-watchdog.js',
     'atfork-exec.js',
     'devalarm.js',
+    'drop-in-timers.js',
     'exec-timeout.js',
     'kqueue-timers.js',
     'posix-timer.js',
