@@ -149,6 +149,7 @@ export class Waiter implements ListEntry {
     return margin < 0 ? -1 : margin;
   }
 
+  /** Asks for a spin tail: 0 for none, a negative number for the automatic margin, or a margin in ns. */
   set spin(request: number) {
     this.spinMarginNs = request < 0 ? -SPIN_MARGIN_INITIAL_NS : request;
   }

@@ -2,7 +2,18 @@
  * The userspace timer chain and the public timers on it.
  * @module
  */
-export { MIN_TIMER_REARM_NS, TimerChain, Waiter, type ChainOptions, type ChainStats } from './chain.js';
+export {
+  MIN_TIMER_REARM_NS,
+  SPIN_MARGIN_AUTO_MAX_NS,
+  SPIN_MARGIN_INITIAL_NS,
+  SPIN_MARGIN_MAX_NS,
+  SPIN_MARGIN_MIN_NS,
+  TimerChain,
+  Waiter,
+  type ChainOptions,
+  type ChainStats,
+} from './chain.js';
+export type { ListEntry, PassStats } from './timer-list.js';
 export { TimerHeap, type HeapEntry } from './heap.js';
 export {
   activeAlarm,
