@@ -9,7 +9,7 @@ const start = process.hrtime.bigint();
 const elapsedMs = () => Number(process.hrtime.bigint() - start) / 1e6;
 
 // Extra arguments and `this`, as with Node's timers; 2.5 ms stays 2.5 ms (Node truncates it).
-const timeout = setTimeout(function (label) {
+const timeout = setTimeout(/** @this {import('itimer/timers').Timeout} @param {string} label */ function (label) {
   console.log(`${label}: this is the Timeout: ${this === timeout}, not early: ${elapsedMs() >= 2.5}`);
 }, 2.5, 'timeout');
 
