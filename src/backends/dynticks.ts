@@ -12,6 +12,7 @@
 import { checked, host } from '../host/index.js';
 import type { PosixTimer } from '../posix/index.js';
 import { timerCreate } from '../posix/index.js';
+import { addLibraryListener, removeLibraryListener } from '../posix/signals.js';
 import { structBuffer, writeItimerRaw } from '../posix/structs.js';
 import type { AlarmBackend } from './types.js';
 
@@ -29,12 +30,12 @@ export function dynticksBackend(): AlarmBackend {
     start(onAlarm) {
       timer = timerCreate('CLOCK_MONOTONIC', { notify: 'signal', signal: SIGNAL });
       listener = onAlarm;
-      process.on(SIGNAL, listener);
+      addLibraryListener(SIGNAL, listener);
     },
     stop() {
       timer?.delete();
       timer = undefined;
-      if (listener) process.removeListener(SIGNAL, listener);
+      if (listener) removeLibraryListener(SIGNAL, listener);
       listener = undefined;
     },
     rearm(_targetNs, deltaNs) {

@@ -17,7 +17,7 @@
  */
 import { checked, host, layoutsFor } from '../host/index.js';
 import { ITIMER_REAL, SA_FLAGS } from '../posix/index.js';
-import { claimSignal, releaseSignal } from '../posix/signals.js';
+import { addLibraryListener, claimSignal, releaseSignal, removeLibraryListener } from '../posix/signals.js';
 import { structBuffer, writeItimerRaw } from '../posix/structs.js';
 import type { AlarmBackend } from './types.js';
 
@@ -55,10 +55,10 @@ export function unixBackend(): UnixBackend {
   };
   const listen = (on: boolean) => {
     if (on === listening || !listener) return;
-    if (on) process.on('SIGALRM', listener);
+    if (on) addLibraryListener('SIGALRM', listener);
     else {
       libuvAction = undefined; // libuv restores SIG_DFL itself when its last listener goes
-      process.removeListener('SIGALRM', listener);
+      removeLibraryListener('SIGALRM', listener);
     }
     listening = on;
   };

@@ -12,8 +12,24 @@
  * forever; `{ sec: 0, nsec: 0 }`: not at all), the wait measured on the chain.
  *
  * Delivery: EV_ONESHOT deletes the knote, EV_DISPATCH disables it, EV_CLEAR resets its
- * state (timers and signals always behave as EV_CLEAR). A disabled knote keeps counting
- * and is queued again when enabled with something to report.
+ * state (relative timers and signals get EV_CLEAR automatically, as FreeBSD's
+ * `filt_timerattach` and `filt_sigattach` set it; a NOTE_ABSTIME timer does not, so once
+ * fired it stays triggered and is reported on every scan until deleted or re-added). A
+ * disabled knote keeps counting and is queued again when enabled with something to report.
+ *
+ * Where the DragonFly seed is silent, FreeBSD's `sys/kern/kern_event.c` decides: returned
+ * events carry the flags stored at EV_ADD (EV_RECEIPT, EV_ONESHOT, EV_CLEAR, EV_DISPATCH
+ * included; only EV_ADD, EV_DELETE, EV_ENABLE, EV_DISABLE, EV_FORCEONESHOT and
+ * EV_KEEPUDATA are stripped) and `fflags` 0 (EVFILT_USER: its stored user bits); every
+ * modification replaces `udata` unless it has EV_KEEPUDATA; EV_ENABLE with EV_DISABLE is
+ * EINVAL; timer values beyond the host's range saturate (`timer2sbintime`); EV_ADD with
+ * EV_DELETE on a new knote adds it.
+ *
+ * Input: every change is checked against the C types of `struct kevent` before any is
+ * applied (`ident` uintptr_t, `filter` short, `flags` u_short, `fflags` u_int — or the
+ * int32 that JavaScript's `|` makes of its bits —, `data` int64 as a safe integer): a value C could not hold rejects the call with a Node-style
+ * error and changes nothing. A change C can hold but the kernel refuses gets the kernel's
+ * errno, as an EV_ERROR entry. Creating a knote is all or nothing.
  *
  * Invariants: a knote is in `#active` exactly when it has something to report and is
  * enabled; every timer knote owns one chain timer, and the number of timer knotes across
@@ -21,11 +37,11 @@
  * @module
  */
 import { constants } from 'node:os';
-import { syscallError } from '../host/index.js';
-import { signalName } from '../posix/signals.js';
+import { isSyscallError, syscallError } from '../host/index.js';
+import { addLibraryListener, removeLibraryListener, signalName } from '../posix/signals.js';
 import { clockGettime } from '../posix/index.js';
 import type { Timespec } from '../posix/index.js';
-import { invalidArgType, validateInteger, C_LIMITS } from '../posix/validate.js';
+import { invalidArgType, validateInteger, validateObject, C_LIMITS } from '../posix/validate.js';
 import type { Timer } from '../chain/timers.js';
 import { setTimer } from '../chain/timers.js';
 
@@ -48,6 +64,10 @@ export const EV_DELETE = 0x0002;
 export const EV_ENABLE = 0x0004;
 /** Disable the event (keep it, do not report it). */
 export const EV_DISABLE = 0x0008;
+/** Force EV_ONESHOT on an existing knote (FreeBSD; accepted and stripped here). */
+export const EV_FORCEONESHOT = 0x0100;
+/** Keep the knote's udata on modification (FreeBSD). */
+export const EV_KEEPUDATA = 0x0200;
 /** Report once, then delete. */
 export const EV_ONESHOT = 0x0010;
 /** Reset the event's state after it is retrieved. */
@@ -87,6 +107,11 @@ export const NOTE_FFCTRLMASK = 0xc0000000;
 export const NOTE_FFLAGSMASK = 0x00ffffff;
 
 const TIMER_UNITS = NOTE_SECONDS | NOTE_MSECONDS | NOTE_USECONDS | NOTE_NSECONDS;
+/** Flags that act on a change and are not stored in the knote (FreeBSD `kqueue_register`). */
+const CHANGE_ONLY = EV_ADD | EV_DELETE | EV_ENABLE | EV_DISABLE | EV_FORCEONESHOT | EV_KEEPUDATA;
+/** The longest delay the chain can hold, in ns: timer values beyond it saturate to it. */
+const MAX_TIMER_NS = Math.floor(Number.MAX_SAFE_INTEGER / 2);
+const SUPPORTED_FILTERS = new Set([EVFILT_TIMER, EVFILT_USER, EVFILT_SIGNAL]);
 const UNIT_NS: Record<number, number> = { [NOTE_SECONDS]: 1e9, [NOTE_MSECONDS]: 1e6, [NOTE_USECONDS]: 1e3, [NOTE_NSECONDS]: 1 };
 
 /** `struct kevent`. */
@@ -148,6 +173,7 @@ export class Kqueue implements Disposable, AsyncIterable<Kevent> {
 
   /** A new, empty queue. */
   constructor(options: KqueueOptions = {}) {
+    validateObject(options, 'options');
     this.#maxTimers = options.maxTimers === undefined ? 4096 : validateInteger(options.maxTimers, 'options.maxTimers', 0, C_LIMITS.INT_MAX);
   }
 
@@ -166,20 +192,22 @@ export class Kqueue implements Disposable, AsyncIterable<Kevent> {
     if (!Array.isArray(changes)) throw invalidArgType('changes', 'an array of kevents', changes);
     validateInteger(nevents, 'nevents', 0, C_LIMITS.INT_MAX);
     const waitNs = timeoutNs(timeout);
+    const checked = changes.map(checkChange); // all of them before any is applied
     const out: Kevent[] = [];
-    for (const change of changes) {
+    for (const change of checked) {
       let errno = 0;
       try {
         this.#register(change);
       } catch (error) {
-        errno = -(error as { errno: number }).errno;
+        if (!isSyscallError(error)) throw error;
+        errno = -error.errno;
       }
-      if (errno || ((change.flags ?? 0) & EV_RECEIPT)) {
+      if (errno || change.flags & EV_RECEIPT) {
         if (out.length >= nevents) {
           if (errno) throw syscallError(errno, 'kevent');
           continue;
         }
-        out.push({ ident: change.ident, filter: change.filter, flags: EV_ERROR, fflags: change.fflags ?? 0, data: errno, udata: change.udata });
+        out.push({ ident: change.ident, filter: change.filter, flags: EV_ERROR, fflags: change.fflags, data: errno, udata: change.udata });
       }
     }
     if (out.length > 0 || nevents === 0) return out;
@@ -203,8 +231,8 @@ export class Kqueue implements Disposable, AsyncIterable<Kevent> {
         if (index >= 0) this.#waiters.splice(index, 1);
         resolve();
       };
-      this.#waiters.push(wake);
       if (waitNs !== undefined) timer = setTimer(wake, { ns: waitNs });
+      this.#waiters.push(wake);
     });
   }
 
@@ -214,7 +242,7 @@ export class Kqueue implements Disposable, AsyncIterable<Kevent> {
     for (const knote of [...this.#active]) {
       if (out.length >= nevents) break;
       this.#active.delete(knote);
-      out.push({ ident: knote.ident, filter: knote.filter, flags: knote.flags & ~(EV_ADD | EV_ENABLE | EV_RECEIPT), fflags: knote.fflags & (knote.filter === EVFILT_USER ? NOTE_FFLAGSMASK : ~0), data: knote.data, udata: knote.udata });
+      out.push({ ident: knote.ident, filter: knote.filter, flags: knote.flags, fflags: knote.filter === EVFILT_USER ? knote.fflags & NOTE_FFLAGSMASK : 0, data: knote.data, udata: knote.udata });
       if (knote.flags & EV_ONESHOT) this.#delete(knote);
       else {
         if (knote.flags & EV_CLEAR) {
@@ -236,78 +264,63 @@ export class Kqueue implements Disposable, AsyncIterable<Kevent> {
     this.#waiters[0]?.();
   }
 
-  #register(change: KeventChange): void {
-    if (typeof change !== 'object' || change === null) throw syscallError(constants.errno.EFAULT, 'kevent');
-    const ident = change.ident;
-    const filter = change.filter;
-    const flags = change.flags ?? 0;
-    const fflags = change.fflags ?? 0;
-    const data = change.data ?? 0;
-    if (!Number.isSafeInteger(ident) || ident < 0) throw syscallError(constants.errno.EINVAL, 'kevent');
-    if (![EVFILT_TIMER, EVFILT_USER, EVFILT_SIGNAL].includes(filter)) throw syscallError(constants.errno.EINVAL, 'kevent');
+  #register(change: CheckedChange): void {
+    const { ident, filter, flags, fflags, data } = change;
+    if ((flags & (EV_ENABLE | EV_DISABLE)) === (EV_ENABLE | EV_DISABLE)) throw syscallError(constants.errno.EINVAL, 'kevent');
+    if (!SUPPORTED_FILTERS.has(filter)) throw syscallError(constants.errno.EINVAL, 'kevent');
     const key = keyOf(ident, filter);
     let knote = this.#knotes.get(key);
-    if (!knote && !(flags & EV_ADD)) throw syscallError(constants.errno.ENOENT, 'kevent');
-    if (flags & EV_DELETE) {
-      this.#delete(knote!);
+    if (!knote) {
+      if (!(flags & EV_ADD)) throw syscallError(constants.errno.ENOENT, 'kevent');
+      knote = this.#create(change); // EV_ADD with EV_DELETE on a new knote adds it (FreeBSD)
+    } else if (flags & EV_DELETE) {
+      this.#delete(knote);
       return;
+    } else if (flags & EV_ADD && filter === EVFILT_TIMER) {
+      this.#armTimer(knote, timerPlan(fflags, data, knote.flags));
     }
-    if (flags & EV_ADD) {
-      if (filter === EVFILT_TIMER) this.#checkTimer(fflags, data, knote === undefined);
-      if (filter === EVFILT_SIGNAL && signalName(ident) === undefined) throw syscallError(constants.errno.EINVAL, 'kevent');
-      if (!knote) {
-        knote = { ident, filter, flags: 0, fflags: 0, data: 0, udata: undefined, enabled: true, pending: false };
-        this.#knotes.set(key, knote);
-        if (filter === EVFILT_SIGNAL) this.#attachSignal(knote);
-      }
-      knote.flags = flags & (EV_ONESHOT | EV_CLEAR | EV_DISPATCH);
-      knote.udata = change.udata;
-      if (filter === EVFILT_TIMER) this.#armTimer(knote, fflags, data);
-      else if (filter === EVFILT_SIGNAL) knote.flags |= EV_CLEAR;
-    }
-    if (filter === EVFILT_USER) this.#touchUser(knote!, flags, fflags, data);
+    if (!(flags & EV_KEEPUDATA)) knote.udata = change.udata;
+    if (filter === EVFILT_USER) this.#touchUser(knote, flags, fflags, data);
     if (flags & EV_DISABLE) {
-      knote!.enabled = false;
-      this.#active.delete(knote!);
+      knote.enabled = false;
+      this.#active.delete(knote);
     }
     if (flags & EV_ENABLE || (flags & EV_ADD && !(flags & EV_DISABLE))) {
-      knote!.enabled = true;
-      if (knote!.pending) this.#activate(knote!);
+      knote.enabled = true;
+      if (knote.pending) this.#activate(knote);
     }
   }
 
-  #checkTimer(fflags: number, data: number, adding: boolean): void {
-    const units = fflags & TIMER_UNITS;
-    if (fflags & ~(TIMER_UNITS | NOTE_ABSTIME) || (units & (units - 1)) !== 0 || !Number.isSafeInteger(data) || data < 0) {
-      throw syscallError(constants.errno.EINVAL, 'kevent');
+  /** Creates a knote, all or nothing: every check and every resource before it is stored. */
+  #create(change: CheckedChange): Knote {
+    const { ident, filter, flags, fflags, data } = change;
+    const knote: Knote = { ident, filter, flags: flags & ~CHANGE_ONLY, fflags: 0, data: 0, udata: undefined, enabled: true, pending: false };
+    if (filter === EVFILT_TIMER) {
+      const plan = timerPlan(fflags, data, knote.flags);
+      if (timersInUse >= this.#maxTimers) throw syscallError(constants.errno.ENOMEM, 'kevent');
+      if (!(fflags & NOTE_ABSTIME)) knote.flags |= EV_CLEAR; // FreeBSD filt_timerattach
+      this.#armTimer(knote, plan);
+    } else if (filter === EVFILT_SIGNAL) {
+      this.#attachSignal(knote);
+      knote.flags |= EV_CLEAR; // FreeBSD filt_sigattach
     }
-    if (adding && timersInUse >= this.#maxTimers) throw syscallError(constants.errno.ENOMEM, 'kevent');
+    this.#knotes.set(keyOf(ident, filter), knote);
+    return knote;
   }
 
-  /** (Re)starts a timer knote: re-adding drops undelivered expirations. */
-  #armTimer(knote: Knote, fflags: number, data: number): void {
-    if (!knote.timer) timersInUse++;
-    knote.timer?.cancel();
+  /** (Re)starts a timer knote from a validated plan: re-adding drops undelivered expirations. */
+  #armTimer(knote: Knote, plan: TimerPlan): void {
+    if (knote.timer) knote.timer.cancel();
+    else timersInUse++;
     knote.data = 0;
     knote.pending = false;
     this.#active.delete(knote);
-    knote.fflags = fflags;
-    knote.flags |= EV_CLEAR;
-    const unitNs = UNIT_NS[fflags & TIMER_UNITS] ?? 1e6;
+    knote.fflags = plan.fflags;
     const fire = (overrun: number) => {
       knote.data += 1 + overrun;
       this.#activate(knote);
     };
-    if (fflags & NOTE_ABSTIME) {
-      const wall = clockGettime('CLOCK_REALTIME');
-      const delayNs = Math.max(0, data * unitNs - (wall.sec * 1e9 + wall.nsec));
-      knote.timer = setTimer(fire, { ns: delayNs }, { ref: false });
-    } else if (knote.flags & EV_ONESHOT) {
-      knote.timer = setTimer(fire, { ns: data * unitNs }, { ref: false });
-    } else {
-      const periodNs = Math.max(data, 1) * unitNs; // a periodic timer of 0 runs every unit (FreeBSD)
-      knote.timer = setTimer(fire, { ns: periodNs }, { ref: false, interval: true });
-    }
+    knote.timer = setTimer(fire, { ns: plan.delayNs }, { ref: false, interval: plan.periodic ? { ns: plan.delayNs } : false });
   }
 
   #touchUser(knote: Knote, flags: number, fflags: number, data: number): void {
@@ -333,15 +346,15 @@ export class Kqueue implements Disposable, AsyncIterable<Kevent> {
   }
 
   #attachSignal(knote: Knote): void {
-    const name = signalName(knote.ident)!;
+    const name = signalName(knote.ident);
+    if (name === undefined) throw syscallError(constants.errno.EINVAL, 'kevent');
     const listener = () => {
       knote.data += 1;
       this.#activate(knote);
     };
     try {
-      process.on(name, listener); // Node refuses SIGKILL and SIGSTOP
+      addLibraryListener(name, listener); // Node refuses SIGKILL and SIGSTOP
     } catch {
-      this.#knotes.delete(keyOf(knote.ident, knote.filter));
       throw syscallError(constants.errno.EINVAL, 'kevent');
     }
     knote.listener = listener;
@@ -354,7 +367,7 @@ export class Kqueue implements Disposable, AsyncIterable<Kevent> {
       knote.timer.cancel();
       timersInUse--;
     }
-    if (knote.listener) process.removeListener(signalName(knote.ident)!, knote.listener);
+    if (knote.listener) removeLibraryListener(signalName(knote.ident)!, knote.listener);
   }
 
   /**
@@ -402,12 +415,65 @@ export class Kqueue implements Disposable, AsyncIterable<Kevent> {
   }
 }
 
-/** A kevent timeout in ns: undefined waits forever. */
+/** A change after {@link checkChange}: every field present and of its C type. */
+type CheckedChange = Kevent;
+
+/**
+ * Checks one change against the C types of `struct kevent`, reading each field once.
+ * @throws TypeError `ERR_INVALID_ARG_TYPE` / RangeError `ERR_OUT_OF_RANGE`.
+ */
+function checkChange(change: unknown, index: number): CheckedChange {
+  const name = `changes[${index}]`;
+  if (typeof change !== 'object' || change === null) throw invalidArgType(name, 'a kevent object', change);
+  const { ident, filter, flags = 0, fflags = 0, data = 0, udata } = change as Partial<Kevent>;
+  return {
+    ident: validateInteger(ident, `${name}.ident`, 0, Number.MAX_SAFE_INTEGER),
+    filter: validateInteger(filter, `${name}.filter`, -0x8000, 0x7fff),
+    flags: validateInteger(flags, `${name}.flags`, 0, 0xffff),
+    // u_int bits, also in the int32 form JavaScript's `|` gives (NOTE_FFOR | 1 is negative).
+    fflags: validateInteger(fflags, `${name}.fflags`, C_LIMITS.INT_MIN, C_LIMITS.UINT_MAX) >>> 0,
+    data: validateInteger(data, `${name}.data`, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER),
+    udata,
+  };
+}
+
+/** A validated timer: its first delay (and period) in ns, saturated to the chain's range. */
+interface TimerPlan {
+  delayNs: number;
+  periodic: boolean;
+  fflags: number;
+}
+
+/**
+ * FreeBSD's `filt_timervalidate` and `timer2sbintime`: the unit bits and NOTE_ABSTIME only,
+ * one unit at most, data >= 0; a periodic 0 is one unit; values beyond the host saturate.
+ * @throws the EINVAL syscall error.
+ */
+function timerPlan(fflags: number, data: number, knoteFlags: number): TimerPlan {
+  const units = fflags & TIMER_UNITS;
+  if (fflags & ~(TIMER_UNITS | NOTE_ABSTIME) || (units & (units - 1)) !== 0 || data < 0) throw syscallError(constants.errno.EINVAL, 'kevent');
+  const unitNs = UNIT_NS[units] ?? 1e6;
+  if (fflags & NOTE_ABSTIME) {
+    const wall = clockGettime('CLOCK_REALTIME');
+    const delayNs = data * unitNs - (wall.sec * 1e9 + wall.nsec);
+    return { delayNs: Math.min(Math.max(delayNs, 0), MAX_TIMER_NS), periodic: false, fflags };
+  }
+  const oneShot = (knoteFlags & EV_ONESHOT) !== 0;
+  const value = oneShot ? data : Math.max(data, 1);
+  return { delayNs: Math.min(value * unitNs, MAX_TIMER_NS), periodic: !oneShot, fflags };
+}
+
+/**
+ * A kevent timeout in ns: undefined waits forever, as does one beyond the chain's range
+ * (FreeBSD waits forever past `INT32_MAX` seconds).
+ */
 function timeoutNs(timeout: KeventTimeout | undefined): number | undefined {
   if (timeout === undefined || timeout === null) return undefined;
   if (typeof timeout !== 'object') throw invalidArgType('timeout', 'a { sec, nsec } timespec or null', timeout);
   const { sec, nsec } = timeout;
-  if (!Number.isSafeInteger(sec) || !Number.isSafeInteger(nsec) || sec < 0 || nsec < 0 || nsec >= 1e9) throw syscallError(constants.errno.EINVAL, 'kevent');
-  return sec * 1e9 + nsec;
+  validateInteger(sec, 'timeout.sec', Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+  validateInteger(nsec, 'timeout.nsec', Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+  if (sec < 0 || nsec < 0 || nsec >= 1e9) throw syscallError(constants.errno.EINVAL, 'kevent');
+  const ns = sec * 1e9 + nsec;
+  return ns > MAX_TIMER_NS ? undefined : ns;
 }
-

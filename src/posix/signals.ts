@@ -288,6 +288,42 @@ export function pause(): void {
   if (errno !== constants.errno.EINTR) throw syscallError(errno, 'pause');
 }
 
+/** Signals that were ignored (SIG_IGN in the kernel) when itimer added the first listener. */
+const ignoredBeforeListening = new Set<NodeJS.Signals>();
+
+function kernelIgnores(signal: NodeJS.Signals): boolean {
+  const handlerAt = layoutsFor().sigaction.fields.sa_handler.offset;
+  return queryDisposition(SIGNAL_NUMBERS[signal]!).readBigUInt64LE(handlerAt) === BigInt(SIG_IGN);
+}
+
+/**
+ * Adds a listener of itimer's own (kqueue's EVFILT_SIGNAL, a signal backend) without
+ * losing the disposition the user set: libuv replaces SIG_IGN with its handler while
+ * anyone listens, and resets the signal to SIG_DFL when the last listener goes, so a signal
+ * ignored before the first listener came is remembered here and ignored again by
+ * {@link removeLibraryListener}. (FreeBSD: EVFILT_SIGNAL "coexists with the signal() and
+ * sigaction() facilities, and has a lower precedence".)
+ */
+export function addLibraryListener(signal: NodeJS.Signals, listener: (...args: unknown[]) => void): void {
+  if (process.listenerCount(signal) === 0 && kernelIgnores(signal)) ignoredBeforeListening.add(signal);
+  process.on(signal, listener);
+}
+
+/**
+ * Removes a listener added with {@link addLibraryListener}; when it was the last one,
+ * puts back SIG_IGN if the signal was ignored before itimer listened, or the user has
+ * since ignored it with {@link sigaction}.
+ */
+export function removeLibraryListener(signal: NodeJS.Signals, listener: (...args: unknown[]) => void): void {
+  process.removeListener(signal, listener);
+  if (process.listenerCount(signal) > 0) return;
+  const wasIgnored = ignoredBeforeListening.delete(signal);
+  if (!wasIgnored && !userIgnored.has(signal)) return;
+  const ignore = structBuffer('sigaction');
+  ignore.writeBigUInt64LE(BigInt(SIG_IGN), layoutsFor().sigaction.fields.sa_handler.offset);
+  checked(host().sigaction(SIGNAL_NUMBERS[signal]!, ignore, null), 'sigaction');
+}
+
 /** `si_code` values from `<asm-generic/siginfo.h>`. */
 export const SI_CODES = {
   /** Sent by kill(2). */

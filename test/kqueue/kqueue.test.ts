@@ -63,7 +63,7 @@ test.serial('EV_ONESHOT fires once and is deleted; NOTE_ABSTIME fires once at an
   using kq = new Kqueue();
   await kq.kevent([
     { ident: 1, filter: EVFILT_TIMER, flags: EV_ADD | EV_ONESHOT, data: 5 },
-    { ident: 2, filter: EVFILT_TIMER, flags: EV_ADD, fflags: NOTE_ABSTIME | NOTE_MSECONDS, data: Date.now() + 20 },
+    { ident: 2, filter: EVFILT_TIMER, flags: EV_ADD | EV_CLEAR, fflags: NOTE_ABSTIME | NOTE_MSECONDS, data: Date.now() + 20 },
   ]);
   virtualTime.tick(100);
   const events = await kq.kevent([], 4, POLL);
@@ -72,6 +72,17 @@ test.serial('EV_ONESHOT fires once and is deleted; NOTE_ABSTIME fires once at an
   t.deepEqual(await kq.kevent([], 4, POLL), []);
   const gone = await kq.kevent([{ ident: 1, filter: EVFILT_TIMER, flags: EV_DELETE }], 1);
   t.deepEqual(gone.map((e) => [e.flags, e.data]), [[EV_ERROR, ENOENT]], 'the one-shot knote is gone');
+});
+
+test.serial('FreeBSD filt_timerattach: a NOTE_ABSTIME timer gets no EV_CLEAR, so once fired it is reported on every scan until deleted or re-added', async (t) => {
+  using kq = new Kqueue();
+  await kq.kevent([{ ident: 3, filter: EVFILT_TIMER, flags: EV_ADD, fflags: NOTE_ABSTIME | NOTE_MSECONDS, data: Date.now() + 20 }]);
+  virtualTime.tick(100);
+  const first = await kq.kevent([], 4, POLL);
+  t.deepEqual(first, [{ ident: 3, filter: EVFILT_TIMER, flags: 0, fflags: 0, data: 1, udata: undefined }], 'no EV_CLEAR; fflags 0 on return');
+  t.deepEqual(await kq.kevent([], 4, POLL), first, 'still triggered');
+  await kq.kevent([{ ident: 3, filter: EVFILT_TIMER, flags: EV_ADD, fflags: NOTE_ABSTIME | NOTE_SECONDS, data: Math.floor(Date.now() / 1000) + 3600 }]);
+  t.deepEqual(await kq.kevent([], 4, POLL), [], 're-adding drops the expiration');
 });
 
 test.serial('re-adding a timer restarts it and drops expirations not yet retrieved', async (t) => {

@@ -1,0 +1,169 @@
+/**
+ * kqueue where the DragonFly seed is silent: FreeBSD's sys/kern/kern_event.c decides
+ * (kqueue_register, filt_timerattach, filt_timervalidate, timer2sbintime), and the
+ * expectations of FreeBSD's tests/sys/kqueue (libkqueue timer.c, user.c, signal.c).
+ * Input the C struct could not hold is refused before any change is applied.
+ */
+import test from 'ava';
+import {
+  configureAlarms,
+  EV_ADD,
+  EV_CLEAR,
+  EV_DELETE,
+  EV_DISABLE,
+  EV_ENABLE,
+  EV_ERROR,
+  EV_KEEPUDATA,
+  EV_ONESHOT,
+  EV_RECEIPT,
+  EVFILT_SIGNAL,
+  EVFILT_TIMER,
+  EVFILT_USER,
+  getChain,
+  Kqueue,
+  NOTE_SECONDS,
+  NOTE_TRIGGER,
+  virtualTime,
+} from '../../src/index.js';
+import { runItimerScript } from '../helpers.js';
+
+configureAlarms('virtual');
+const POLL = { sec: 0, nsec: 0 };
+const EINVAL = 22;
+const ENOENT = 2;
+
+test.serial('FreeBSD kqueue_register: returned timer events carry fflags 0, and the flags stored at EV_ADD (EV_RECEIPT included)', async (t) => {
+  using kq = new Kqueue();
+  const receipt = await kq.kevent([{ ident: 1, filter: EVFILT_TIMER, flags: EV_ADD | EV_RECEIPT, fflags: NOTE_SECONDS, data: 1 }], 1);
+  t.deepEqual(receipt, [{ ident: 1, filter: EVFILT_TIMER, flags: EV_ERROR, fflags: NOTE_SECONDS, data: 0, udata: undefined }]);
+  virtualTime.tick({ s: 1 });
+  t.deepEqual(await kq.kevent([], 1, POLL), [{ ident: 1, filter: EVFILT_TIMER, flags: EV_RECEIPT | EV_CLEAR, fflags: 0, data: 1, udata: undefined }]);
+});
+
+test.serial('FreeBSD kqueue_register: every modification replaces udata, unless EV_KEEPUDATA', async (t) => {
+  using kq = new Kqueue();
+  await kq.kevent([{ ident: 5, filter: EVFILT_USER, flags: EV_ADD, udata: 'first' }]);
+  await kq.kevent([{ ident: 5, filter: EVFILT_USER, fflags: NOTE_TRIGGER, udata: 'by a trigger' }]);
+  t.is((await kq.kevent([], 1, POLL))[0]?.udata, 'by a trigger', 'not only EV_ADD replaces it');
+  await kq.kevent([{ ident: 5, filter: EVFILT_USER, flags: EV_KEEPUDATA, fflags: NOTE_TRIGGER, udata: 'ignored' }]);
+  t.is((await kq.kevent([], 1, POLL))[0]?.udata, 'by a trigger');
+});
+
+test.serial('FreeBSD kqueue_register: EV_ENABLE together with EV_DISABLE is EINVAL', async (t) => {
+  using kq = new Kqueue();
+  const [entry] = await kq.kevent([{ ident: 1, filter: EVFILT_USER, flags: EV_ADD | EV_ENABLE | EV_DISABLE }], 1);
+  t.deepEqual([entry?.flags, entry?.data], [EV_ERROR, EINVAL]);
+  const [gone] = await kq.kevent([{ ident: 1, filter: EVFILT_USER, flags: EV_DELETE }], 1);
+  t.is(gone?.data, ENOENT, 'nothing was added');
+});
+
+test.serial('FreeBSD kqueue_register: EV_ADD with EV_DELETE on a new knote adds it (receipt data 0, no NaN)', async (t) => {
+  using kq = new Kqueue();
+  const [receipt] = await kq.kevent([{ ident: 2, filter: EVFILT_USER, flags: EV_ADD | EV_DELETE | EV_RECEIPT }], 1);
+  t.deepEqual([receipt?.flags, receipt?.data], [EV_ERROR, 0]);
+  const [deleted] = await kq.kevent([{ ident: 2, filter: EVFILT_USER, flags: EV_DELETE | EV_RECEIPT }], 1);
+  t.is(deleted?.data, 0, 'it existed');
+});
+
+test.serial('FreeBSD timer2sbintime: a timer value beyond the host saturates — added, armed, counted, and released on delete', async (t) => {
+  using kq = new Kqueue({ maxTimers: 2 });
+  for (let round = 0; round < 5; round++) {
+    const events = await kq.kevent(
+      [
+        { ident: 1, filter: EVFILT_TIMER, flags: EV_ADD | EV_RECEIPT, fflags: NOTE_SECONDS, data: Number.MAX_SAFE_INTEGER },
+        { ident: 2, filter: EVFILT_TIMER, flags: EV_ADD | EV_ONESHOT | EV_RECEIPT, data: 2 ** 52 },
+      ],
+      2,
+    );
+    t.deepEqual(events.map((e) => e.data), [0, 0]);
+    t.is(getChain().size, 2, 'each knote has its timer');
+    await kq.kevent([{ ident: 1, filter: EVFILT_TIMER, flags: EV_DELETE }, { ident: 2, filter: EVFILT_TIMER, flags: EV_DELETE }]);
+  }
+  t.is(getChain().size, 0, 'no timer and no count leaked: the limit of 2 was never reached');
+});
+
+test.serial('a knote is created all or nothing: SIGKILL cannot be watched, and leaves no knote behind', async (t) => {
+  using kq = new Kqueue();
+  const [refused] = await kq.kevent([{ ident: 9, filter: EVFILT_SIGNAL, flags: EV_ADD }], 1);
+  t.is(refused?.data, EINVAL);
+  const [gone] = await kq.kevent([{ ident: 9, filter: EVFILT_SIGNAL, flags: EV_DELETE }], 1);
+  t.is(gone?.data, ENOENT);
+});
+
+test.serial('values struct kevent cannot hold are refused with Node-style codes before any change is applied', async (t) => {
+  using kq = new Kqueue();
+  const valid = { ident: 1, filter: EVFILT_USER, flags: EV_ADD };
+  for (const [change, code] of [
+    [{ ident: 2, filter: EVFILT_USER, flags: 2 ** 32 + 1 }, 'ERR_OUT_OF_RANGE'],
+    [{ ident: 2, filter: EVFILT_USER, flags: 0x10001 }, 'ERR_OUT_OF_RANGE'],
+    [{ ident: 2, filter: EVFILT_USER, flags: '1' }, 'ERR_INVALID_ARG_TYPE'],
+    [{ ident: 2, filter: EVFILT_USER, flags: 1.5 }, 'ERR_OUT_OF_RANGE'],
+    [{ ident: 2, filter: EVFILT_TIMER, flags: EV_ADD, fflags: 2 ** 32 + NOTE_SECONDS, data: 1 }, 'ERR_OUT_OF_RANGE'],
+    [{ ident: -1, filter: EVFILT_USER, flags: EV_ADD }, 'ERR_OUT_OF_RANGE'],
+    [{ ident: 2, filter: 0x8000, flags: EV_ADD }, 'ERR_OUT_OF_RANGE'],
+    [{ ident: 2, filter: EVFILT_TIMER, flags: EV_ADD, data: Number.NaN }, 'ERR_OUT_OF_RANGE'],
+    [undefined, 'ERR_INVALID_ARG_TYPE'],
+  ] as const) {
+    await t.throwsAsync(kq.kevent([valid, change as never], 1), { code }, JSON.stringify(change));
+  }
+  const [notAdded] = await kq.kevent([{ ident: 1, filter: EVFILT_USER, flags: EV_DELETE }], 1);
+  t.is(notAdded?.data, ENOENT, 'the valid change before each bad one was not applied');
+  t.throws(() => new Kqueue('x' as never), { code: 'ERR_INVALID_ARG_TYPE' });
+  t.throws(() => new Kqueue(null as never), { code: 'ERR_INVALID_ARG_TYPE' });
+});
+
+test.serial('an exception inside kevent() that is not an errno error propagates (a getter that throws)', async (t) => {
+  using kq = new Kqueue();
+  const change = {
+    ident: 1,
+    filter: EVFILT_USER,
+    get flags(): number {
+      throw new Error('from the getter');
+    },
+  };
+  await t.throwsAsync(kq.kevent([change]), { message: 'from the getter' });
+});
+
+test.serial('a timeout beyond the host waits forever (as FreeBSD past INT32_MAX s) and leaves no stale waiter: the next wait is on time', async (t) => {
+  using kq = new Kqueue();
+  await kq.kevent([{ ident: 1, filter: EVFILT_USER, flags: EV_ADD | EV_CLEAR }]);
+  const forever = kq.kevent([], 1, { sec: 2 ** 40, nsec: 0 });
+  await kq.kevent([{ ident: 1, filter: EVFILT_USER, fflags: NOTE_TRIGGER }]);
+  t.is((await forever).length, 1, 'woken by the event');
+  const start = virtualTime.nowNs();
+  const waiting = kq.kevent([], 1, { sec: 0, nsec: 50e6 });
+  await virtualTime.tickAsync(50);
+  t.deepEqual(await waiting, []);
+  t.is(virtualTime.nowNs() - start, 50e6);
+  await t.throwsAsync(kq.kevent([], 1, { sec: '1', nsec: 0 } as never), { code: 'ERR_INVALID_ARG_TYPE' });
+});
+
+for (const [how, code] of [
+  ['EV_DELETE', `await kq.kevent([{ ident: 12, filter: itimer.EVFILT_SIGNAL, flags: itimer.EV_DELETE }]);`],
+  ['close()', `kq.close();`],
+  ['an EV_ONESHOT delivery', `process.kill(process.pid, 'SIGUSR2'); await kq.kevent([], 1, { sec: 2, nsec: 0 });`],
+] as const) {
+  test(`FreeBSD EVFILT_SIGNAL has lower precedence than sigaction: SIG_IGN survives watching and ${how}`, async (t) => {
+    const r = await runItimerScript(`
+      itimer.sigaction('SIGUSR2', 'SIG_IGN');
+      const kq = new itimer.Kqueue();
+      await kq.kevent([{ ident: 12, filter: itimer.EVFILT_SIGNAL, flags: itimer.EV_ADD | ${how === 'an EV_ONESHOT delivery' ? 'itimer.EV_ONESHOT' : '0'} }]);
+      ${code}
+      console.log(itimer.sigaction('SIGUSR2').disposition);
+      process.kill(process.pid, 'SIGUSR2');
+      await new Promise((r) => setTimeout(r, 50));
+      console.log('alive');`);
+    t.is(r.stdout, 'ignore\nalive', r.stderr);
+    t.is(r.signal, null);
+  });
+}
+
+test('the dynticks backend leaves an ignored SIGURG ignored when it stops', async (t) => {
+  const r = await runItimerScript(`
+    itimer.sigaction('SIGURG', 'SIG_IGN');
+    itimer.configureAlarms('dynticks');
+    await itimer.sleep(2);
+    itimer.configureAlarms('timerfd');
+    console.log(itimer.sigaction('SIGURG').disposition);`);
+  t.is(r.stdout, 'ignore', r.stderr);
+});
