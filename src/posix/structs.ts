@@ -77,7 +77,7 @@ export function readInt64(buffer: Buffer, offset: number): number {
 
 /**
  * Splits `seconds` into whole seconds and `unitsPerSecond` sub-units, rounding to the
- * nearest sub-unit.
+ * nearest sub-unit — but a positive time to at least one sub-unit.
  * @throws RangeError when `seconds` is not finite or too large for that precision.
  */
 function splitSeconds(seconds: number, unitsPerSecond: number, name: string): [number, number] {
@@ -91,6 +91,9 @@ function splitSeconds(seconds: number, unitsPerSecond: number, name: string): [n
     sec += 1;
     sub = 0;
   }
+  // A positive time never rounds to zero, which would disarm (CPython bpo-30807 rounds
+  // setitimer's float up for the same reason): it becomes one unit.
+  if (seconds > 0 && sec === 0 && sub === 0) sub = 1;
   return [sec, sub];
 }
 

@@ -17,6 +17,7 @@ import {
   toSeconds,
 } from '../../src/index.js';
 import { readInt64, toTimespec, toTimeval, writeInt64 } from '../../src/posix/structs.js';
+import { runItimerScript } from '../helpers.js';
 
 test.afterEach.always(() => {
   setitimer('real', {});
@@ -101,5 +102,19 @@ test.serial('sigtimedwait takes a blocked timer signal with its siginfo, or time
     t.like(info, { signal: 10 + 2, code: SI_CODES.SI_TIMER, timerId: timer.id, overrun: 0, value: 77 });
   } finally {
     sigprocmask('unblock', ['SIGUSR2']);
+  }
+});
+
+test('CPython test_signal ItimerTest.test_setitimer_tiny (bpo-30807): a positive value below 1 µs arms 1 µs, on the kernel and on the chain', async (t) => {
+  for (const clock of ['timerfd', 'unix']) {
+    const r = await runItimerScript(
+      `let called = false;
+       itimer.sigaction('SIGALRM', () => { called = true; });
+       const old = itimer.setitimer('real', { value: 1e-7 });
+       await new Promise((resolve) => setTimeout(resolve, 200));
+       console.log(called, itimer.getitimer('real').value.usec);`,
+      { ITIMER_CLOCK: clock },
+    );
+    t.is(r.stdout, 'true 0', `${clock}: ${r.stderr}`);
   }
 });
