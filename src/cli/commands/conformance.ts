@@ -14,7 +14,8 @@ import { UsageError } from '../usage.js';
 export const CONFORMANCE_USAGE = `Usage: itimer conformance [--json] [--ffi DRIVER] [--filter TEXT] [--clock LIST]
 
 Runs the conformance cases on this host: each states what the man page or the Linux Test
-Project expects and reports what happened; a table, then "N passed, N failed".
+Project expects and reports what happened; a table, then "N passed, N failed" (and
+", N skipped" for cases that cannot run here, with their reason; they never fail the run).
 
   --json          Print the reports as JSON instead of a table.
   --ffi DRIVER    FFI driver: koffi (default) or ffi-napi. Also ITIMER_FFI.
@@ -61,17 +62,18 @@ export async function conformanceCommand(args: string[]): Promise<number> {
   if (cases.length === 0) throw new UsageError(`no case id contains '${values.filter}'`, CONFORMANCE_USAGE);
   const progress = process.stderr.isTTY && !values.json;
   const reports = await runCases(cases, 4, (report, done, total) => {
-    if (progress) process.stderr.write(`\r\x1b[K[${done}/${total}] ${report.pass ? 'PASS' : 'FAIL'} ${report.id}`);
+    if (progress) process.stderr.write(`\r\x1b[K[${done}/${total}] ${report.skipped !== undefined ? 'SKIP' : report.pass ? 'PASS' : 'FAIL'} ${report.id}`);
   });
   if (progress) process.stderr.write('\r\x1b[K');
-  const { passed, failed } = summary(reports);
+  const { passed, failed, skipped } = summary(reports);
   if (values.json) {
-    const report = { driver: ffiDriverName(), clock: activeAlarm() ?? null, arch: process.arch, node: process.version, passed, failed, reports };
+    const report = { driver: ffiDriverName(), clock: activeAlarm() ?? null, arch: process.arch, node: process.version, passed, failed, skipped, reports };
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {
-    process.stdout.write(`${formatTable(reports, Math.max(100, process.stdout.columns ?? 120))}\n`);
+    process.stdout.write(`${formatTable(reports, Math.max(80, process.stdout.columns ?? 80))}\n`);
     const on = activeAlarm() ? `, chain on ${activeAlarm()}` : '';
-    process.stdout.write(`FFI driver ${ffiDriverName()}${on}, ${process.arch}, Node ${process.version}: ${passed} passed, ${failed} failed\n`);
+    process.stdout.write(`FFI driver ${ffiDriverName()}${on}, ${process.arch}, Node ${process.version}\n`);
+    process.stdout.write(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
   }
   return failed === 0 ? 0 : 1;
 }

@@ -41,7 +41,11 @@ export const snapshotCases: ConformanceCase[] = [
       try {
         esbuild = join(createRequire(join(projectDir, 'package.json')).resolve('esbuild/package.json'), '../bin/esbuild');
       } catch {
-        return { expected: 'esbuild available to bundle the snapshot entry', got: 'esbuild is not installed (a development dependency of itimer)' };
+        return {
+          expected: 'a bundled snapshot entry',
+          got: '',
+          skipped: 'needs esbuild (a development dependency of itimer) to bundle the snapshot entry; not installed here',
+        };
       }
       const dir = mkdtempSync(join(tmpdir(), 'itimer-snapshot-'));
       try {
