@@ -122,3 +122,17 @@ test('spawnWithTimers: a child_process child gets its own alarm through the tram
   t.is(status, null);
   t.is(signal, 'SIGALRM');
 });
+
+test("an option error prints that command's usage, not the top-level help; 'itimer help COMMAND' works", (t) => {
+  const bad = itimer('probe', '--bogus');
+  t.is(bad.status, 2);
+  t.regex(bad.stderr, /^itimer: Unknown option '--bogus'/);
+  t.regex(bad.stderr, /Usage: itimer probe /);
+  t.notRegex(bad.stderr, /Usage: itimer <command>/);
+  for (const command of ['backends', 'probe', 'conformance', 'exec']) {
+    const help = itimer('help', command);
+    t.is(help.status, 0);
+    t.true(help.stdout.startsWith(`Usage: itimer ${command} `), help.stdout);
+  }
+  t.is(itimer('help', 'nope').status, 2);
+});

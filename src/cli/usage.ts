@@ -54,7 +54,7 @@ Commands:
                 exec, atfork…) on this host and report them.
   exec          Arm alarm / interval timers, then exec a command in place.
 
-Run 'itimer <command> --help' for a command's options. --clock LIST (backends, probe,
+Run 'itimer help <command>' (or 'itimer <command> --help') for a command's options. --clock LIST (backends, probe,
 conformance) also comes from ITIMER_CLOCK; --ffi DRIVER from ITIMER_FFI.
 
 Exit status: 0 success; 1 a conformance case failed; 2 usage error;
