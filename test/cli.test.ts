@@ -80,12 +80,25 @@ test('backends: the order of precedence, what starts, what is active (QEMU -cloc
 test('probe: every mechanism measured in its own process, none early, and a --clock recommendation', (t) => {
   const r = itimer('probe', '--json', '--samples', '5', '--delay', '2', '--clock', 'timerfd,libuv');
   t.is(r.status, 0, r.stderr);
-  const report = JSON.parse(r.stdout) as { results: { mode: string; early: number; n: number }[]; recommendation: string };
-  t.deepEqual(report.results.map((x) => x.mode), ['floor', 'timerfd', 'libuv', 'setTimeout']);
-  t.true(report.results.filter((x) => x.mode !== 'setTimeout').every((x) => x.early === 0 && x.n === 5));
+  const report = JSON.parse(r.stdout) as {
+    schemaVersion: number;
+    units: Record<string, string>;
+    results: { mode: string; early: number; n: number; cpuPercent: number }[];
+    recommendation: string;
+    verdict: string;
+  };
+  t.is(report.schemaVersion, 2);
+  t.deepEqual(report.units, { delayMs: 'ms', p50: 'µs', p99: 'µs', max: 'µs', cpuPercent: '% of one core' });
+  t.deepEqual(report.results.map((x) => x.mode), ['floor', 'watcher', 'timerfd', 'libuv', 'spin', 'nanotimer', 'setTimeout']);
+  t.true(report.results.filter((x) => x.mode !== 'setTimeout' && x.mode !== 'nanotimer').every((x) => x.early === 0 && x.n === 5));
+  t.true(report.results.every((x) => x.cpuPercent >= 0));
   t.deepEqual(report.recommendation.split(',').sort(), ['libuv', 'timerfd']);
-  t.regex(r.stderr, /\[#{30}\] 4\/4 done/);
+  t.regex(report.verdict, /^Verdict: use '(timerfd|libuv)' .*spin: true/);
+  t.regex(r.stderr, /\[#{30}\] 7\/7 done/);
   for (const args of [['--samples', '0'], ['--delay', 'x'], ['--clock', 'hpet']]) t.is(itimer('probe', ...args).status, 2, args.join(' '));
+  const virtual = itimer('probe', '--clock', 'virtual');
+  t.is(virtual.status, 2);
+  t.regex(virtual.stderr, /'virtual' has no real time to measure/);
 });
 
 test('probe: table, histograms, SVG and the recommendation line', (t) => {
