@@ -1,12 +1,15 @@
 /**
  * The package as users get it: self-reference from the repository, and the packed tarball
- * installed into a fresh project (ESM import, require(esm) on Node ≥ 20.19, the bin).
+ * installed with a plain `npm install` into fresh projects — ESM, CommonJS and strict
+ * TypeScript — once with no compiler on PATH (koffi's prebuilt binary is all it needs;
+ * the ffi-napi driver is an optional peer dependency, not installed), then the CLI's
+ * conformance suite inside the consumer project. Temporary directories are removed.
  */
 import test from 'ava';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -15,22 +18,71 @@ function node(cwd: string, ...args: string[]): string {
   return execFileSync(process.execPath, args, { cwd, encoding: 'utf8' }).trim();
 }
 
+/** A temporary directory removed when the test ends. */
+function tempDir(t: { teardown(fn: () => void): void }, prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A PATH with node, npm and a shell only (npm runs install scripts with sh): no cc, c++, make or python for node-gyp to find. */
+function pathWithoutCompilers(dir: string): string {
+  const bin = join(dir, 'bin');
+  mkdirSync(bin);
+  const nodeBin = dirname(process.execPath);
+  for (const tool of ['node', 'npm', 'npx']) symlinkSync(join(nodeBin, tool), join(bin, tool));
+  symlinkSync('/bin/sh', join(bin, 'sh'));
+  return bin;
+}
+
 test('the repository imports itself by name (after npm run build)', (t) => {
   t.is(node(root, '--input-type=module', '-e', "import { alarm } from 'itimer'; console.log(alarm(0));"), '0');
 });
 
-test('the packed tarball installs and works by import, require and its bin', (t) => {
-  t.timeout(180_000);
-  const packDir = mkdtempSync(join(tmpdir(), 'itimer-pack-'));
-  const tarball = execFileSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', packDir], { cwd: root, encoding: 'utf8' })
-    .trim()
-    .split('\n')
-    .at(-1)!;
-  const project = mkdtempSync(join(tmpdir(), 'itimer-user-'));
-  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'user', version: '1.0.0', private: true }));
-  const install = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--omit=optional', join(packDir, tarball)], { cwd: project, encoding: 'utf8' });
+test('the tarball: a plain npm install with no compiler on PATH; ESM, CommonJS and strict TypeScript consumers; the bin; conformance in the consumer', (t) => {
+  t.timeout(300_000);
+  const packDir = tempDir(t, 'itimer-pack-');
+  const tarball = execFileSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', packDir], { cwd: root, encoding: 'utf8' }).trim().split('\n').at(-1)!;
+  const packed = execFileSync('tar', ['-tzf', join(packDir, tarball)], { encoding: 'utf8' });
+  t.regex(packed, /^package\/LICENSE$/m, 'the tarball has the license');
+  t.regex(packed, /^package\/docs\/chain\.md$/m, 'and the guides the README links to');
+
+  const project = tempDir(t, 'itimer-user-');
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'user', version: '1.0.0', private: true, type: 'module' }));
+  const env = { ...process.env, PATH: pathWithoutCompilers(project) };
+  const install = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(packDir, tarball), '@types/node@20.19.43'], { cwd: project, encoding: 'utf8', env });
   t.is(install.status, 0, install.stderr);
+  const installed = readdirSync(join(project, 'node_modules'));
+  t.false(installed.includes('@2060.io'), 'the ffi-napi driver is opt-in, not installed');
+
   t.is(node(project, '--input-type=module', '-e', "import { alarm, ITIMER_REAL } from 'itimer'; console.log(alarm(0), ITIMER_REAL);"), '0 0');
-  t.is(node(project, '-e', "const { getitimer } = require('itimer'); console.log(JSON.stringify(getitimer('real')));"), '{"value":{"sec":0,"usec":0},"interval":{"sec":0,"usec":0}}');
-  t.regex(execFileSync(join(project, 'node_modules/.bin/itimer'), ['--version'], { encoding: 'utf8' }), /^\d+\.\d+\.\d+\n$/);
+  t.is(node(project, '--input-type=module', '-e', "import { setTimeout } from 'itimer/timers'; import { setTimeout as wait } from 'itimer/promises'; setTimeout((a) => console.log(a), 1, 'timers'); console.log(await wait(2, 'promises'));"), 'timers\npromises');
+  writeFileSync(join(project, 'cjs.cjs'), "const { getitimer } = require('itimer'); const { clearTimeout } = require('itimer/timers'); console.log(JSON.stringify(getitimer('real')), typeof clearTimeout);");
+  t.is(node(project, 'cjs.cjs'), '{"value":{"sec":0,"usec":0},"interval":{"sec":0,"usec":0}} function');
+  const selectNapi = node(project, '--input-type=module', '-e', "import { alarm, selectFfiDriver } from 'itimer'; selectFfiDriver('ffi-napi'); try { alarm(0); } catch (e) { console.log(e.code, /npm install @2060.io\\/ffi-napi @2060.io\\/ref-napi/.test(e.message)); }");
+  t.is(selectNapi, 'ERR_ITIMER_FFI_DRIVER true', 'selecting the absent driver says how to install it');
+
+  writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', lib: ['ES2023', 'ESNext.Disposable'], types: ['node'], noEmit: true }, files: ['main.ts'] }));
+  writeFileSync(
+    join(project, 'main.ts'),
+    [
+      "import { alarm, setTimer, virtualTime, type Timer } from 'itimer';",
+      "import { setInterval, clearInterval, type Timeout } from 'itimer/timers';",
+      "import { scheduler } from 'itimer/promises';",
+      'const previous: number = alarm(0);',
+      'const timer: Timer = setTimer((overrun: number) => console.log(overrun, previous), { us: 250 }, { spin: true });',
+      'const tick: Timeout = setInterval((label: string) => label, 5, "x");',
+      'clearInterval(tick);',
+      'timer.cancel();',
+      'await scheduler.wait(1);',
+      'virtualTime.nowNs();',
+    ].join('\n'),
+  );
+  const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', project], { cwd: project, encoding: 'utf8' });
+  t.is(tsc.status, 0, tsc.stdout + tsc.stderr);
+
+  t.regex(execFileSync(join(project, 'node_modules/.bin/itimer'), ['--version'], { encoding: 'utf8', env }), /^\d+\.\d+\.\d+\n$/);
+  const conformance = spawnSync(join(project, 'node_modules/.bin/itimer'), ['conformance'], { cwd: project, encoding: 'utf8', env });
+  t.is(conformance.status, 0, conformance.stdout.slice(-3000) + conformance.stderr);
+  t.regex(conformance.stdout, /\n\d+ passed, 0 failed, 1 skipped\n$/, 'the snapshot case is skipped (esbuild is a development dependency), and nothing fails');
 });
