@@ -14,6 +14,7 @@ import type { PosixTimer } from '../posix/index.js';
 import { timerCreate } from '../posix/index.js';
 import { addLibraryListener, removeLibraryListener } from '../posix/signals.js';
 import { structBuffer, writeItimerRaw } from '../posix/structs.js';
+import { requireMainThread } from '../posix/validate.js';
 import type { AlarmBackend } from './types.js';
 
 const SIGNAL = 'SIGURG';
@@ -28,6 +29,7 @@ export function dynticksBackend(): AlarmBackend {
     description: `timer_create(CLOCK_MONOTONIC, SIGEV_SIGNAL ${SIGNAL}), one-shot, relative`,
     signal: SIGNAL,
     start(onAlarm) {
+      requireMainThread(`The 'dynticks' backend`);
       timer = timerCreate('CLOCK_MONOTONIC', { notify: 'signal', signal: SIGNAL });
       listener = onAlarm;
       addLibraryListener(SIGNAL, listener);

@@ -9,6 +9,7 @@ import type { PollWatcher } from '../host/index.js';
 import { CLOCK_MONOTONIC, TIMER_ABSTIME } from '../posix/index.js';
 import { structBuffer, writeItimerRaw } from '../posix/structs.js';
 import { ORIGIN_SEC } from './time.js';
+import { requireMainThread } from '../posix/validate.js';
 import type { AlarmBackend } from './types.js';
 
 const TFD_NONBLOCK = 0o4000;
@@ -25,6 +26,7 @@ export function timerfdBackend(): AlarmBackend {
     absolute: true,
     description: 'timerfd_create(CLOCK_MONOTONIC), absolute deadlines; the fd is polled on the event loop; no signal',
     start(onAlarm) {
+      requireMainThread(`The 'timerfd' backend`);
       fd = checked(host().timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC), 'timerfd_create');
       watcher = watchReadable(fd, () => {
         host().read(fd, expirations, 8); // drain; EAGAIN after a re-arm is harmless

@@ -19,6 +19,7 @@ import { checked, host, layoutsFor } from '../host/index.js';
 import { ITIMER_REAL, SA_FLAGS } from '../posix/index.js';
 import { addLibraryListener, claimSignal, releaseSignal, removeLibraryListener } from '../posix/signals.js';
 import { structBuffer, writeItimerRaw } from '../posix/structs.js';
+import { requireMainThread } from '../posix/validate.js';
 import type { AlarmBackend } from './types.js';
 
 const SIGALRM = 14;
@@ -67,6 +68,7 @@ export function unixBackend(): UnixBackend {
     description: 'setitimer(ITIMER_REAL), one-shot, SIGALRM; the chain then serves alarm/setitimer(ITIMER_REAL) itself',
     signal: 'SIGALRM',
     start(onAlarm) {
+      requireMainThread(`The 'unix' backend`);
       listener = onAlarm;
       claimSignal('SIGALRM', onAlarm);
       listen(true);

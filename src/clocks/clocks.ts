@@ -25,7 +25,7 @@ import { checked, host, watchReadable } from '../host/index.js';
 import type { PollWatcher } from '../host/index.js';
 import { CLOCK_REALTIME, clockGettime, TIMER_ABSTIME } from '../posix/index.js';
 import { structBuffer, writeItimerspec } from '../posix/structs.js';
-import { invalidArgType, invalidArgValue, outOfRange, validateInteger } from '../posix/validate.js';
+import { invalidArgType, invalidArgValue, outOfRange, requireMainThread, validateInteger } from '../posix/validate.js';
 import { monotonicNowNs } from '../backends/index.js';
 
 /** Timer scale: nanoseconds. */
@@ -134,6 +134,7 @@ export class QemuClock {
   onReset(notifier: ResetNotifier): void {
     if (typeof notifier !== 'function') throw invalidArgType('notifier', 'of type function', notifier);
     if (this.type !== 'host') throw invalidArgValue('clock', this.type, 'has no reset notifiers (only the host clock does)');
+    requireMainThread('A host clock reset notifier (it polls a timerfd)');
     this.#notifiers.add(notifier);
     this.#watchClockSet();
   }

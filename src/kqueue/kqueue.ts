@@ -354,7 +354,8 @@ export class Kqueue implements Disposable, AsyncIterable<Kevent> {
     };
     try {
       addLibraryListener(name, listener); // Node refuses SIGKILL and SIGSTOP
-    } catch {
+    } catch (error) {
+      if ((error as { code?: string }).code === 'ERR_ITIMER_MAIN_THREAD_ONLY') throw error; // not the kernel's answer
       throw syscallError(constants.errno.EINVAL, 'kevent');
     }
     knote.listener = listener;

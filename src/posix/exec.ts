@@ -23,7 +23,7 @@ import { constants } from 'node:os';
 import { host, syscallError } from '../host/index.js';
 import { runAtFork } from './atfork.js';
 import { forgetUserIgnored, ignoredByUser, sigaction } from './signals.js';
-import { invalidArgType } from './validate.js';
+import { invalidArgType, requireMainThread } from './validate.js';
 
 const F_GETFD = 1;
 const F_SETFD = 2;
@@ -104,6 +104,7 @@ function exec(syscall: string, call: () => number): never {
  * @throws the errno error (ENOENT, EACCES, …) if the exec fails; the process is then intact.
  */
 export function execvp(file: string, argv: readonly string[]): never {
+  requireMainThread('execvp()');
   if (typeof file !== 'string' || file === '') throw invalidArgType('file', 'a non-empty string', file);
   const args = stringArray(argv, 'argv');
   return exec('execvp', () => host().execvp(file, args));
@@ -116,6 +117,7 @@ export function execvp(file: string, argv: readonly string[]): never {
  * @throws the errno error if the exec fails; the process is then intact.
  */
 export function execve(path: string, argv: readonly string[], env: NodeJS.ProcessEnv | readonly string[] = process.env): never {
+  requireMainThread('execve()');
   if (typeof path !== 'string' || path === '') throw invalidArgType('path', 'a non-empty string', path);
   const args = stringArray(argv, 'argv');
   const envStrings = environment(env);

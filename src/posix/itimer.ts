@@ -11,7 +11,7 @@ import { checked, host } from '../host/index.js';
 import { ITIMER_PROF, ITIMER_REAL, ITIMER_VIRTUAL } from './constants.js';
 import type { Itimerval, ItimervalInput } from './structs.js';
 import { readItimerval, structBuffer, writeItimerval } from './structs.js';
-import { C_LIMITS, invalidArgType, invalidArgValue, validateInteger } from './validate.js';
+import { C_LIMITS, invalidArgType, invalidArgValue, requireMainThread, validateInteger } from './validate.js';
 
 /** An interval timer: `ITIMER_REAL` (0), `ITIMER_VIRTUAL` (1), `ITIMER_PROF` (2) or their short names. */
 export type ItimerWhich = 'real' | 'virtual' | 'prof' | number;
@@ -50,6 +50,7 @@ function setRaw(which: number, next: Buffer): Itimerval {
  * @throws the kernel's `EINVAL` for an unknown `which` or `usec` outside [0, 1e6), negative `sec`.
  */
 export function setitimer(which: ItimerWhich, value: ItimervalInput): Itimerval {
+  requireMainThread('setitimer()');
   const whichValue = whichNumber(which);
   return setRaw(whichValue, writeItimerval(buffers().next, value, 'value'));
 }
@@ -81,6 +82,7 @@ export function alarmSeconds(remaining: { sec: number; usec: number }): number {
  * @returns the seconds that were left on the previous alarm, rounded as the kernel does, or 0.
  */
 export function alarm(seconds: number): number {
+  requireMainThread('alarm()');
   validateInteger(seconds, 'seconds', 0, C_LIMITS.UINT_MAX);
   const old = setRaw(ITIMER_REAL, writeItimerval(buffers().next, { value: { sec: seconds } }, 'value'));
   return alarmSeconds(old.value);
@@ -93,6 +95,7 @@ export function alarm(seconds: number): number {
  *   `useconds_t` return would wrap above 4 294 967 295.
  */
 export function ualarm(usecs: number, intervalUsecs = 0): number {
+  requireMainThread('ualarm()');
   validateInteger(usecs, 'usecs', 0, C_LIMITS.UINT_MAX);
   validateInteger(intervalUsecs, 'intervalUsecs', 0, C_LIMITS.UINT_MAX);
   const old = setRaw(ITIMER_REAL, writeItimerval(buffers().next, { value: { usec: usecs }, interval: { usec: intervalUsecs } }, 'value'));

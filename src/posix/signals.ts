@@ -12,7 +12,7 @@ import { checked, host, layoutsFor, syscallError } from '../host/index.js';
 import { SA_FLAGS, SIG_BLOCK, SIG_SETMASK, SIG_UNBLOCK } from './constants.js';
 import type { TimespecInput } from './structs.js';
 import { structBuffer, toTimespec, writeInt64 } from './structs.js';
-import { C_LIMITS, invalidArgType, invalidArgValue, validateInteger } from './validate.js';
+import { C_LIMITS, invalidArgType, invalidArgValue, requireMainThread, validateInteger } from './validate.js';
 
 /** A signal by Node's name (`'SIGALRM'`) or by number. */
 export type SignalInput = NodeJS.Signals | number;
@@ -186,6 +186,7 @@ export function sigaction(signal: SignalInput, action?: 'SIG_DFL' | 'SIG_IGN' | 
   const oldBuffer = queryDisposition(number);
   const previous = readDisposition(oldBuffer, number);
   if (action === undefined) return previous;
+  requireMainThread('Changing a signal disposition');
   if (action !== 'SIG_DFL' && action !== 'SIG_IGN' && typeof action !== 'function') {
     throw invalidArgValue('action', action, "must be 'SIG_DFL', 'SIG_IGN' or a function");
   }
@@ -282,6 +283,7 @@ export function sigprocmask(how: keyof typeof SIGPROCMASK_HOW | number, signals?
  * is to terminate ends the process and `pause()` never returns.
  */
 export function pause(): void {
+  requireMainThread('pause()');
   const calls = host();
   calls.pause(); // always -1: pause(2) returns only when interrupted
   const errno = calls.errno();
@@ -305,6 +307,7 @@ function kernelIgnores(signal: NodeJS.Signals): boolean {
  * sigaction() facilities, and has a lower precedence".)
  */
 export function addLibraryListener(signal: NodeJS.Signals, listener: (...args: unknown[]) => void): void {
+  requireMainThread(`Listening to ${signal}`);
   if (process.listenerCount(signal) === 0 && kernelIgnores(signal)) ignoredBeforeListening.add(signal);
   process.on(signal, listener);
 }

@@ -12,7 +12,7 @@ import type { Itimerspec, ItimerspecInput } from './structs.js';
 import { readInt64, readItimerspec, structBuffer, writeItimerspec } from './structs.js';
 import type { SignalInput } from './signals.js';
 import { signalNumber } from './signals.js';
-import { C_LIMITS, invalidArgValue, validateInteger, validateObject } from './validate.js';
+import { C_LIMITS, invalidArgValue, requireMainThread, validateInteger, validateObject } from './validate.js';
 
 /**
  * How a timer notifies its expiry (`struct sigevent`). Omitted entirely, the kernel's
@@ -44,6 +44,7 @@ function encodeEvent(event: unknown): Buffer {
   else throw invalidArgValue('event.notify', notify, "must be 'signal', 'none', 'thread-id' or a SIGEV_* number");
   // glibc would start a thread and call sigev_notify_function, a C pointer we cannot supply.
   if (notifyNumber === SIGEV_THREAD) throw invalidArgValue('event.notify', notify, 'SIGEV_THREAD is not supported: it runs a C function on a new thread');
+  if (notifyNumber !== SIGEV_NONE) requireMainThread('A POSIX timer that notifies by a signal');
   const { fields } = layoutsFor().sigevent;
   const buffer = structBuffer('sigevent');
   buffer.writeInt32LE(validateInteger(value, 'event.value', C_LIMITS.INT_MIN, C_LIMITS.INT_MAX), fields.sigev_value.offset);
@@ -141,6 +142,7 @@ export class PosixTimer implements Disposable {
 export function timerCreate(clock: ClockInput, event?: TimerEvent): PosixTimer {
   const id = clockId(clock);
   const out = structBuffer('timer_t');
+  if (event === undefined) requireMainThread('A POSIX timer that notifies by a signal (the default SIGALRM)');
   checked(host().timer_create(id, event === undefined ? null : encodeEvent(event), out), 'timer_create');
   return new PosixTimer(readInt64(out, 0), id);
 }

@@ -6,6 +6,7 @@
  * @module
  */
 import { inspect } from 'node:util';
+import { isMainThread } from 'node:worker_threads';
 
 /** An argument error carrying one of Node's `ERR_*` codes. */
 export interface CodedError extends Error {
@@ -81,4 +82,17 @@ export function validateInteger(value: unknown, name: string, min: number, max: 
 /** Checks that `value` is a plain object (or absent, when `optional`). */
 export function validateObject(value: unknown, name: string): asserts value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalidArgType(name, 'of type object', value);
+}
+
+/**
+ * Refuses, in a Worker, what only the main thread can serve: process-wide timers and
+ * signal dispositions, signal delivery (Node emits signal events on the main thread only),
+ * pause, exec, and the backends that hold a native handle or a signal.
+ * @throws Error `ERR_ITIMER_MAIN_THREAD_ONLY` in a Worker thread.
+ */
+export function requireMainThread(what: string): void {
+  if (isMainThread) return;
+  const error = new Error(`${what} is only available on the main thread, not in a Worker (see docs/guide.md, "Workers")`);
+  Error.captureStackTrace(error, requireMainThread);
+  throw Object.assign(error, { code: 'ERR_ITIMER_MAIN_THREAD_ONLY' });
 }
