@@ -6,7 +6,9 @@
  */
 import type { ChildProcess, SpawnOptions } from 'node:child_process';
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { C_LIMITS, invalidArgType, invalidArgValue, outOfRange, validateObject } from '../posix/validate.js';
 import type { ExecTimers } from './commands/exec.js';
 import { execArguments } from './commands/exec.js';
 
@@ -15,11 +17,60 @@ export type { ExecItimers, ExecTimers, ItimerSeconds } from './commands/exec.js'
 /** The CLI's own file; computed on use, so that importing itimer into a bundle works. */
 function cliPath(): string {
   const here = (import.meta as { url?: string }).url;
-  if (!here) {
+  const path = here === undefined ? undefined : fileURLToPath(new URL(`./main${here.endsWith('.ts') ? '.ts' : '.js'}`, here));
+  if (path === undefined || !existsSync(path)) {
+    // A CommonJS bundle has no import.meta.url; an ESM bundle has one, with no CLI beside it.
     const error = new Error('spawnWithTimers() runs the itimer CLI file, which a bundle does not have: install itimer as a package to use it');
     throw Object.assign(error, { code: 'ERR_ITIMER_NO_CLI' });
   }
-  return fileURLToPath(new URL(`./main${here.endsWith('.ts') ? '.ts' : '.js'}`, here));
+  return path;
+}
+
+/** Flags of this process that the trampoline needs too (loaders); with a value when `=` is not used. */
+const KEPT_FLAGS = new Set(['--import', '--require', '-r', '--loader', '--experimental-loader', '--conditions', '-C', '--no-warnings', '--enable-source-maps']);
+
+/**
+ * The node flags for the trampoline: only those that load code (`--import`, `--require`,
+ * `--loader`, …). Never the program itself: under `node -e CODE` (or `-p`, `--input-type`,
+ * `--test`) `process.execArgv` holds the program, and passing it on would run it again
+ * instead of the trampoline, recursively.
+ */
+export function trampolineFlags(execArgv: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const flag = execArgv[i]!;
+    const name = flag.split('=')[0]!;
+    if (!KEPT_FLAGS.has(name)) continue;
+    kept.push(flag);
+    if (!flag.includes('=') && name !== '--no-warnings' && name !== '--enable-source-maps' && i + 1 < execArgv.length) kept.push(execArgv[++i]!);
+  }
+  return kept;
+}
+
+function validateSeconds(value: unknown, name: string, integer: boolean): void {
+  if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value);
+  if (!Number.isFinite(value) || value < 0 || value > C_LIMITS.UINT_MAX || (integer && !Number.isInteger(value))) {
+    throw outOfRange(name, integer ? `an integer from 0 to ${C_LIMITS.UINT_MAX}` : `a finite number of seconds from 0 to ${C_LIMITS.UINT_MAX}`, value);
+  }
+}
+
+/** Checks spawnWithTimers' arguments up front (the child would otherwise report them as a usage error). */
+function validateSpawn(command: unknown, args: unknown, timers: unknown, options: unknown): void {
+  if (typeof command !== 'string') throw invalidArgType('command', 'of type string', command);
+  if (command === '' || command.includes('\0')) throw invalidArgValue('command', command, 'must be a non-empty string without NUL bytes');
+  if (!Array.isArray(args) || !args.every((a) => typeof a === 'string')) throw invalidArgType('args', 'an array of strings', args);
+  validateObject(timers, 'timers');
+  const { alarm, itimers } = timers as ExecTimers;
+  if (alarm !== undefined) validateSeconds(alarm, 'timers.alarm', true);
+  if (itimers !== undefined) {
+    validateObject(itimers, 'timers.itimers');
+    for (const [which, spec] of Object.entries(itimers)) {
+      if (!['real', 'virtual', 'prof'].includes(which)) throw invalidArgValue('timers.itimers', which, "has an unknown timer (use real, virtual, prof)");
+      if (!Array.isArray(spec) || spec.length < 1 || spec.length > 2) throw invalidArgType(`timers.itimers.${which}`, 'a [value, interval?] array of seconds', spec);
+      spec.forEach((seconds, i) => validateSeconds(seconds, `timers.itimers.${which}[${i}]`, false));
+    }
+  }
+  validateObject(options, 'options');
 }
 
 /**
@@ -27,7 +78,10 @@ function cliPath(): string {
  * `{ alarm: 5 }` (ended by SIGALRM after 5 s) or `{ itimers: { virtual: [2] } }` (after 2 s
  * of user CPU time, SIGVTALRM). The child's exit status is the command's, or 127 if it is
  * not found, 126 if it cannot be executed.
+ * @throws TypeError `ERR_INVALID_ARG_TYPE` / RangeError `ERR_OUT_OF_RANGE` for bad arguments,
+ *   before anything is spawned; Error `ERR_ITIMER_NO_CLI` inside a bundle.
  */
 export function spawnWithTimers(command: string, args: readonly string[], timers: ExecTimers, options: SpawnOptions = {}): ChildProcess {
-  return spawn(process.execPath, [...process.execArgv, cliPath(), ...execArguments(timers, command, args)], options);
+  validateSpawn(command, args, timers, options);
+  return spawn(process.execPath, [...trampolineFlags(process.execArgv), cliPath(), ...execArguments(timers, command, args)], options);
 }
