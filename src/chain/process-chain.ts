@@ -96,25 +96,38 @@ if (!startupSnapshot.isBuildingSnapshot()) {
 }
 
 /**
- * Starts `target` on the first backend of `order` that starts here. While a startup
- * snapshot is built (or `withoutFfi`), only the first backend without FFI is tried (`libuv`
- * unless `virtual` is enabled): the builder cannot serialise native handles, and a
- * deserialising process cannot load packages yet.
+ * Starts `target` on the first backend of `order` that starts here (QEMU: "the first that
+ * starts wins"). While a startup snapshot is built (or `withoutFfi`), only the first backend
+ * without FFI is tried (`libuv` unless `virtual` is enabled): the builder cannot serialise
+ * native handles, and a deserialising process cannot load packages yet. If none starts, a
+ * running chain goes back to the backend it ran on, or else to libuv, so its timers keep
+ * firing.
+ * @returns one line per backend that failed before one started.
+ * @throws Error `ERR_ITIMER_NO_ALARM_BACKEND` when none started, saying what runs now.
  */
-function startFirst(target: TimerChain, order: readonly BackendName[], withoutFfi = startupSnapshot.isBuildingSnapshot()): void {
+function startFirst(target: TimerChain, order: readonly BackendName[], withoutFfi = startupSnapshot.isBuildingSnapshot()): string[] {
   const failures: string[] = [];
-  for (const name of withoutFfi ? [...order.filter((n) => WITHOUT_FFI.has(n)), 'libuv' as const].slice(0, 1) : order) {
-    const backend = BACKENDS.find((b) => b.name === name)!.create();
+  const previous = target.backendName;
+  const tryStart = (name: BackendName): boolean => {
     try {
       for (const hook of switchHooks) hook(target, target.backendName, name);
-      target.start(backend);
-      return;
+      target.start(BACKENDS.find((b) => b.name === name)!.create());
+      return true;
     } catch (error) {
       failures.push(`${name}: ${(error as Error).message}`);
+      return false;
     }
+  };
+  for (const name of withoutFfi ? [...order.filter((n) => WITHOUT_FFI.has(n)), 'libuv' as const].slice(0, 1) : order) {
+    if (tryStart(name)) return failures;
   }
-  const error = new Error(`No alarm backend could start (tried ${order.join(', ')}):\n${failures.join('\n')}`);
-  throw Object.assign(error, { code: 'ERR_ITIMER_NO_ALARM_BACKEND' });
+  // Back to what ran before; failing that (its resource was released, e.g. a timerfd under
+  // EMFILE), to libuv, which needs none: a running chain never ends up without a backend.
+  const fallbacks = previous === undefined ? [] : [previous, 'libuv' as const].filter((name) => !order.includes(name));
+  const fallback = fallbacks.find((name) => tryStart(name));
+  const outcome = fallback ? `the chain runs on '${fallback}'` : previous === undefined ? 'the chain has not started' : 'the chain has no backend now';
+  const error = new Error(`No alarm backend could start (tried ${order.join(', ')}); ${outcome}:\n${failures.join('\n')}`);
+  throw Object.assign(error, { code: 'ERR_ITIMER_NO_ALARM_BACKEND', active: target.backendName });
 }
 
 /** The process's chain, started on first use. */
@@ -137,7 +150,9 @@ export function chainStarted(): boolean {
 
 /**
  * Chooses the backends with QEMU `configure_alarms` semantics (see backends/config), and
- * moves a running chain to the first that starts — its timers keep their deadlines.
+ * moves a running chain to the first that starts — its timers keep their deadlines; the
+ * report's messages name the backends that failed before it. If none starts, the chain goes
+ * back to the backend it ran on, the configuration stays as it was, and the error says so.
  * Never prints and never exits: the report says what happened.
  * @param spec e.g. `'timerfd,unix'`, or `'help'`.
  * @throws Error `ERR_ITIMER_NO_ALARM_BACKEND` when no name is valid, or none of them starts.
@@ -148,8 +163,10 @@ export function configureAlarms(spec: string): ConfigureReport {
     ? describeBackends(config.order).split('\n')
     : configMessages(config);
   if (!config.help) {
+    // A refused configuration changes nothing: the order is kept only once a backend started.
+    const failures = chain ? startFirst(chain, config.order) : [];
     configured = config.order;
-    if (chain) startFirst(chain, config.order);
+    messages.push(...failures.map((failure) => `Could not start ${failure}`));
   }
   return { ...config, active: activeAlarm(), messages };
 }

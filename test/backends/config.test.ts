@@ -4,6 +4,7 @@
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
 import { defaultOrder, describeBackends, parseAlarmConfig } from '../../src/backends/index.js';
+import { runItimerScript } from '../helpers.js';
 
 test('the default order, decided by measurement (docs/performance.md); virtual only when named', (t) => {
   t.deepEqual(defaultOrder(), ['timerfd', 'dynticks', 'unix', 'libuv']);
@@ -60,4 +61,22 @@ test('ITIMER_CLOCK chooses the backends; configureAlarms reports and moves a run
 test('a bad ITIMER_CLOCK is a clear error at first use', (t) => {
   const r = child(`try { itimer.chainNow(); } catch (e) { console.log(e.code); }`, { ITIMER_CLOCK: 'hpet' });
   t.is(r.stdout, 'ERR_ITIMER_NO_ALARM_BACKEND', r.stderr);
+});
+
+test('QEMU "the first backend that starts": under EMFILE a switch falls back down the order, else back to the backend that ran; timers keep firing, the configuration is unchanged, and it recovers when fds come back', async (t) => {
+  const r = await runItimerScript(`
+    const { openSync, closeSync } = await import('node:fs');
+    itimer.configureAlarms('dynticks'); // holds no fd
+    itimer.getChain();
+    const start = Date.now();
+    itimer.setTimer(() => console.log('timer fired', Date.now() - start >= 300, 'on', itimer.activeAlarm()), 300);
+    const fds = [];
+    try { for (;;) fds.push(openSync('/dev/null', 'r')); } catch (e) { console.log('fds exhausted', e.code); }
+    const fallback = itimer.configureAlarms('timerfd,libuv');
+    console.log('fell back to', fallback.active, '|', fallback.messages.join(' ').includes('Could not start timerfd: EMFILE'));
+    itimer.configureAlarms('dynticks');
+    try { itimer.configureAlarms('timerfd'); } catch (e) { console.log(e.code, / the chain runs on 'dynticks'/.test(e.message), itimer.activeAlarm(), itimer.availableAlarms().join(',')); }
+    for (const fd of fds) closeSync(fd);
+    console.log('recovered on', itimer.configureAlarms('timerfd').active);`);
+  t.is(r.stdout, 'fds exhausted EMFILE\nfell back to libuv | true\nERR_ITIMER_NO_ALARM_BACKEND true dynticks dynticks\nrecovered on timerfd\ntimer fired true on timerfd', r.stderr);
 });
