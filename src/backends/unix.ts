@@ -20,6 +20,7 @@ import { ITIMER_REAL, SA_FLAGS } from '../posix/index.js';
 import { addLibraryListener, claimSignal, releaseSignal, removeLibraryListener } from '../posix/signals.js';
 import { structBuffer, writeItimerRaw } from '../posix/structs.js';
 import { requireMainThread } from '../posix/validate.js';
+import { monotonicNowNs } from './time.js';
 import type { AlarmBackend } from './types.js';
 
 const SIGALRM = 14;
@@ -35,9 +36,32 @@ export interface UnixBackend extends AlarmBackend {
   rearmLethal(deltaNs: number, lethalDeltaNs: number): void;
 }
 
+let foreignAlarm: () => void = () => {};
+
+/**
+ * @internal Sets what a SIGALRM that is not the backend's own expiry does (an external
+ * `kill -ALRM`): the chain's ITIMER_REAL layer delivers it to the user's handler, or ends the
+ * process by SIGALRM when there is none — the kernel's default, as on every other backend.
+ */
+export function onForeignAlarm(handler: () => void): void {
+  foreignAlarm = handler;
+}
+
 /** Creates the unix backend. */
 export function unixBackend(): UnixBackend {
   let listener: (() => void) | undefined;
+  /**
+   * When the kernel timer armed here expires next (CLOCK_MONOTONIC ns since the chain's
+   * origin), and its period; undefined when not armed. ITIMER_REAL never fires early, so a
+   * SIGALRM seen before this time is not ours.
+   */
+  let expiresAtNs: number | undefined;
+  let periodNs = 0;
+  /**
+   * Expiries of earlier armings that had happened when the timer was re-armed: their
+   * SIGALRM may still be on its way through libuv's signal pipe, and is ours.
+   */
+  let expiredBeforeRearm = 0;
   let listening = false;
   /** libuv's sigaction for SIGALRM as it installed it, while we have changed it. */
   let libuvAction: Buffer | undefined;
@@ -46,6 +70,10 @@ export function unixBackend(): UnixBackend {
   const arm = (deltaNs: number, intervalNs = 0) => {
     const usec = usecOf(deltaNs);
     const intervalUsec = usecOf(intervalNs);
+    const nowNs = monotonicNowNs();
+    if (expiresAtNs !== undefined && nowNs >= expiresAtNs) expiredBeforeRearm++;
+    expiresAtNs = usec === 0 ? undefined : nowNs + usec * 1000;
+    periodNs = intervalUsec * 1000;
     writeItimerRaw(value, Math.floor(usec / 1e6), usec % 1e6, Math.floor(intervalUsec / 1e6), intervalUsec % 1e6);
     checked(host().setitimer(ITIMER_REAL, value, null), 'setitimer');
   };
@@ -69,8 +97,16 @@ export function unixBackend(): UnixBackend {
     signal: 'SIGALRM',
     start(onAlarm) {
       requireMainThread(`The 'unix' backend`);
-      listener = onAlarm;
-      claimSignal('SIGALRM', onAlarm);
+      listener = () => {
+        if (expiredBeforeRearm > 0) {
+          expiredBeforeRearm--;
+          onAlarm();
+        } else if (expiresAtNs !== undefined && monotonicNowNs() >= expiresAtNs) {
+          expiresAtNs = periodNs > 0 ? expiresAtNs + periodNs : undefined;
+          onAlarm();
+        } else foreignAlarm();
+      };
+      claimSignal('SIGALRM', listener);
       listen(true);
     },
     stop() {

@@ -20,6 +20,7 @@
  * @module
  */
 import { constants } from 'node:os';
+import { onForeignAlarm } from '../backends/unix.js';
 import { syscallError } from '../host/index.js';
 import type { Itimerval, ItimervalInput, ItimerWhich } from '../posix/index.js';
 import * as posix from '../posix/index.js';
@@ -139,6 +140,14 @@ function handBackToKernel(chain: TimerChain): void {
 
 // Before exec or a snapshot: the kernel keeps itimers across execve, so it must hold ours.
 onQuit(handBackToKernel);
+
+// A SIGALRM the unix backend did not arm for (kill -ALRM from outside) is the user's, as
+// with the kernel: their handlers get it; with none, its default action ends the process.
+onForeignAlarm(() => {
+  const handlers = userListeners('SIGALRM');
+  if (handlers.length === 0) dieBySignal('SIGALRM');
+  for (const handler of handlers) handler.call(process, 'SIGALRM');
+});
 
 onBackendSwitch((chain, from, to) => {
   chain.lethalDeadline = () =>

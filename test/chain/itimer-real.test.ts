@@ -118,3 +118,25 @@ test("ref accounting: ref'd timers keep the process alive, unref'd ones and a pe
   t.is(mixed.stdout, 'ref fired');
   t.true(mixed.seconds < 2.5);
 });
+
+test('unix: an external kill -ALRM with no handler ends the process by SIGALRM (the kernel default, as on every backend); with a sigaction handler, the handler gets it', async (t) => {
+  const noHandler = await runItimerScript(
+    `itimer.setTimer(() => {}, 60_000); itimer.getChain(); await itimer.sleep(20);
+     console.log('before'); process.kill(process.pid, 'SIGALRM'); await itimer.sleep(2000); console.log('survived');`,
+    { ITIMER_CLOCK: 'unix' },
+  );
+  t.is(noHandler.stdout, 'before', noHandler.stderr);
+  t.is(noHandler.signal, 'SIGALRM');
+  const handled = await runItimerScript(
+    `let calls = 0;
+     itimer.sigaction('SIGALRM', () => calls++);
+     const ticks = []; const timer = itimer.setTimer(() => { ticks.push(1); }, 5, { interval: true });
+     await itimer.sleep(30);
+     process.kill(process.pid, 'SIGALRM');
+     await itimer.sleep(30);
+     timer.cancel();
+     console.log('handler calls', calls, 'chain ticks', ticks.length > 3);`,
+    { ITIMER_CLOCK: 'unix' },
+  );
+  t.is(handled.stdout, 'handler calls 1 chain ticks true', handled.stderr);
+});
