@@ -13,13 +13,16 @@ const timeout = setTimeout(/** @this {import('itimer/timers').Timeout} @param {s
   console.log(`${label}: this is the Timeout: ${this === timeout}, not early: ${elapsedMs() >= 2.5}`);
 }, 2.5, 'timeout');
 
-let ticks = 0;
-const interval = setInterval(() => {
-  ticks += 1;
-  if (ticks === 3) {
-    clearInterval(interval);
-    console.log(`interval: 3 ticks of 5 ms, done after at least 15 ms: ${elapsedMs() >= 15}`);
-  }
-}, 5);
+await new Promise((resolve) => {
+  let ticks = 0;
+  const interval = setInterval(() => {
+    ticks += 1;
+    if (ticks === 3) {
+      clearInterval(interval);
+      console.log(`interval: 3 ticks of 5 ms, done after at least 15 ms: ${elapsedMs() >= 15}`);
+      resolve(undefined);
+    }
+  }, 5);
+});
 
 console.log(`promises: ${await sleep(20, 'resolved with its value')}`);
