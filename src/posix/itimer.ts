@@ -21,9 +21,8 @@ const WHICH: Readonly<Record<string, number>> = { real: ITIMER_REAL, virtual: IT
 /** The `which` number; numbers outside 0..2 pass through for the kernel's EINVAL. */
 function whichNumber(which: unknown): number {
   if (typeof which === 'string') {
-    const value = WHICH[which];
-    if (value === undefined) throw invalidArgValue('which', which, "must be 'real', 'virtual', 'prof' or an ITIMER_* number");
-    return value;
+    if (!Object.hasOwn(WHICH, which)) throw invalidArgValue('which', which, "must be 'real', 'virtual', 'prof' or an ITIMER_* number");
+    return WHICH[which]!;
   }
   if (typeof which !== 'number') throw invalidArgType('which', 'of type string or number', which);
   return validateInteger(which, 'which', C_LIMITS.INT_MIN, C_LIMITS.INT_MAX);
