@@ -49,6 +49,7 @@ export function configMessages(config: AlarmConfig): string[] {
 
 /** A listing of the backends in order of precedence (QEMU `show_available_alarms`). */
 export function describeBackends(order: readonly BackendName[] = BACKENDS.map((b) => b.name)): string {
+  if (!Array.isArray(order) || !order.every((name) => typeof name === 'string')) throw invalidArgType('order', 'an array of backend names', order);
   return ['Available alarm timers, in order of precedence:', ...order].join('\n');
 }
 

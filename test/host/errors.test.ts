@@ -2,8 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
 import { constants } from 'node:os';
-import { ITIMER_ERRORS, isSyscallError } from '../../src/index.ts';
-import { illegalConstructor, invalidArgType, invalidArgValue, itimerError, outOfRange, syscallError } from '../../src/host/errors.ts';
+import { ITIMER_ERRORS, isSyscallError } from '../../src/index.js';
+import { illegalConstructor, invalidArgType, invalidArgValue, itimerError, outOfRange, syscallError } from '../../src/host/errors.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 const doc = readFileSync(join(root, 'docs/errors.md'), 'utf8');
