@@ -140,5 +140,6 @@ if (import.meta.url === pathToFileURL(resolve(process.argv[1] ?? '')).href) {
   const reports = await runGroup(group, Number(values.runs), Number(values.seed), values.skip === undefined ? undefined : new RegExp(values.skip));
   if (values.json) process.stdout.write(`${JSON.stringify({ reports, lateErrors })}\n`);
   else printTable(group, reports);
-  process.exit(0); // accepted sleeps and timers may still be pending
+  // Exit now: accepted sleeps and timers may still be pending.
+  process.exit(values.json || reports.every((r) => r.failures.length === 0) ? 0 : 1);
 }
