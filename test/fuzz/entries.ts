@@ -153,17 +153,18 @@ export const ENTRIES: readonly Entry<any>[] = [
   {
     name: 'TimerChain.new', groups: IN_PROCESS, args: [arg(undefined, {}, { rearmFloorNs: 0 })], call: (_, [o]) => new TimerChain(o as never),
   },
-  ...(['arm', 'cancel'] as const).map((method): Entry<InstanceType<typeof TimerChain>> => ({
-    name: `TimerChain#${method}`, groups: IN_PROCESS, args: [arg(new Waiter(noop))],
-    setup: () => new TimerChain(), call: (c, [w]) => c[method](w as never), observe: (c) => c.size,
+  // 'waiter' stands for a fresh Waiter of the run (a shared one would stay armed in an earlier run's chain).
+  ...(['arm', 'cancel'] as const).map((method): Entry<ChainRun> => ({
+    name: `TimerChain#${method}`, groups: IN_PROCESS, args: [arg('waiter')],
+    setup: chainRun, call: (s, [w]) => s.chain[method](s.waiterFor(w)), observe: (s) => s.chain.size,
   })),
   {
-    name: 'TimerChain#rearmAbsolute', groups: IN_PROCESS, args: [arg(new Waiter(noop)), arg(0, 1e9)],
-    setup: () => new TimerChain(), call: (c, [w, n]) => c.rearmAbsolute(w as never, n as never), observe: (c) => c.size,
+    name: 'TimerChain#rearmAbsolute', groups: IN_PROCESS, args: [arg('waiter'), arg(0, 1e9)],
+    setup: chainRun, call: (s, [w, n]) => s.chain.rearmAbsolute(s.waiterFor(w), n as never), observe: (s) => s.chain.size,
   },
   {
-    name: 'TimerChain#setRef', groups: IN_PROCESS, args: [arg(new Waiter(noop)), arg(true, false)],
-    setup: () => new TimerChain(), call: (c, [w, r]) => c.setRef(w as never, r as never), observe: (c) => c.size,
+    name: 'TimerChain#setRef', groups: IN_PROCESS, args: [arg('waiter'), arg(true, false)],
+    setup: chainRun, call: (s, [w, r]) => s.chain.setRef(s.waiterFor(w), r as never), observe: (s) => s.chain.size,
   },
   {
     name: 'TimerChain#tick', groups: IN_PROCESS, args: [arg(0, 1e6), arg(undefined, 10)],
@@ -330,6 +331,16 @@ export const ENTRIES: readonly Entry<any>[] = [
     cleanup: (_, child) => (child as import('node:child_process').ChildProcess | undefined)?.kill('SIGKILL'),
   },
 ];
+
+interface ChainRun {
+  chain: InstanceType<typeof TimerChain>;
+  waiterFor(value: unknown): never;
+}
+
+function chainRun(): ChainRun {
+  const waiter = new Waiter(noop);
+  return { chain: new TimerChain(), waiterFor: (value) => (value === 'waiter' ? waiter : value) as never };
+}
 
 function closeFds(fds: unknown): void {
   const { ctl, timer } = fds as itimer.AlarmFds;

@@ -82,9 +82,22 @@ export class Hostile {
   constructor(readonly index: number) {}
 }
 
-/** The argument list with every {@link Hostile} token replaced by a fresh hostile value. */
+/**
+ * The argument list with every {@link Hostile} token replaced by a fresh hostile value, and
+ * plain objects and arrays copied: a call may write into what it is given (a waiter's heap
+ * index), and one run must not see what another left.
+ */
 export function materialize(args: readonly unknown[]): unknown[] {
-  return args.map((value) => (value instanceof Hostile ? HOSTILE_VALUES[value.index]!() : value));
+  return args.map((value) => {
+    if (value instanceof Hostile) return HOSTILE_VALUES[value.index]!();
+    const prototype = typeof value === 'object' && value !== null ? Object.getPrototypeOf(value) : undefined;
+    if (prototype !== Object.prototype && prototype !== Array.prototype && prototype !== null) return value;
+    try {
+      return structuredClone(value);
+    } catch {
+      return value; // holds functions or symbols: used as it is
+    }
+  });
 }
 
 /** An adversarial argument: mostly the special values, sometimes anything fast-check makes. */
