@@ -372,10 +372,10 @@ function restoreDisposition(signal: unknown, previous: itimer.SignalDisposition 
   itimer.sigaction(number, previous.handler ?? (previous.disposition === 'ignore' ? 'SIG_IGN' : 'SIG_DFL'));
 }
 
-/** A POSIX timer that sends SIGUSR2 to this thread in 50 ms. */
+/** A POSIX timer that sends SIGUSR2 to this thread every 50 ms (again, in case one lands before the wait starts). */
 function interrupter(): InstanceType<typeof PosixTimer> {
   const timer = itimer.timerCreate('CLOCK_MONOTONIC', { notify: 'thread-id', signal: 'SIGUSR2' });
-  timer.settime({ value: 0.05 });
+  timer.settime({ value: 0.05, interval: 0.05 });
   return timer;
 }
 

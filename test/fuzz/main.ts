@@ -57,7 +57,7 @@ async function settle(result: unknown): Promise<unknown> {
 }
 
 async function runEntry(entry: (typeof ENTRIES)[number], index: number, group: Group, runs: number, seed: number): Promise<EntryReport> {
-  if (process.env['FUZZ_TRACE']) process.stderr.write(`${entry.name}\n`);
+  if (process.env['FUZZ_TRACE']) process.stderr.write(`ENTRY ${entry.name}\n`);
   const report: EntryReport = { name: entry.name, tried: 0, accepted: 0, refusals: {}, failures: [] };
   const inputs = fc.sample(fc.tuple(...entry.args), { numRuns: runs, seed: seed + index });
   for (const tokens of inputs) {
