@@ -34,7 +34,7 @@ export interface CodedError extends Error {
 
 /**
  * The library's own error codes, each with what it means. Every `ERR_ITIMER_*` error is an
- * `Error` (not a TypeError or RangeError: the arguments were valid) made by {@link itimerError}.
+ * `Error` (not a TypeError or RangeError: the arguments were valid); docs/errors.md has the table.
  */
 export const ITIMER_ERRORS = {
   /** No backend of an alarm configuration is a known name, or none of them could start. */
