@@ -154,7 +154,7 @@ function grouped(value: unknown): string {
 /** `TypeError [ERR_INVALID_ARG_TYPE]`: the argument's type is wrong. */
 export function invalidArgType(name: string, expected: string, value: unknown): TypeError & { code: 'ERR_INVALID_ARG_TYPE' } {
   return coded(
-    new TypeError(`The "${name}" argument must be ${expected}. Received ${describe(value)}`),
+    new TypeError(`The "${String(name)}" argument must be ${expected}. Received ${describe(value)}`),
     'ERR_INVALID_ARG_TYPE',
     invalidArgType,
   );
@@ -163,7 +163,7 @@ export function invalidArgType(name: string, expected: string, value: unknown): 
 /** `TypeError [ERR_INVALID_ARG_VALUE]`: the argument's type is right, its value is not. */
 export function invalidArgValue(name: string, value: unknown, reason = 'is invalid'): TypeError & { code: 'ERR_INVALID_ARG_VALUE' } {
   return coded(
-    new TypeError(`The argument '${name}' ${reason}. Received ${safeInspect(value)}`),
+    new TypeError(`The argument '${String(name)}' ${reason}. Received ${safeInspect(value)}`),
     'ERR_INVALID_ARG_VALUE',
     invalidArgValue,
   );
@@ -172,7 +172,7 @@ export function invalidArgValue(name: string, value: unknown, reason = 'is inval
 /** `RangeError [ERR_OUT_OF_RANGE]`: a number outside what the call can express or accept. */
 export function outOfRange(name: string, range: string, value: unknown): RangeError & { code: 'ERR_OUT_OF_RANGE' } {
   return coded(
-    new RangeError(`The value of "${name}" is out of range. It must be ${range}. Received ${grouped(value)}`),
+    new RangeError(`The value of "${String(name)}" is out of range. It must be ${range}. Received ${grouped(value)}`),
     'ERR_OUT_OF_RANGE',
     outOfRange,
   );

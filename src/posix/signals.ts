@@ -206,6 +206,9 @@ export function sigaction(signal: SignalInput, action?: 'SIG_DFL' | 'SIG_IGN' | 
     if (action === 'SIG_IGN' && inUse) {
       throw itimerError('ERR_ITIMER_SIGNAL_IN_USE', `${name} is in use by itimer's timer chain (the 'unix' backend); it cannot be ignored while that runs`);
     }
+    // Added first: adding can throw (EventEmitter reads the listener's `listener` property,
+    // which a proxy may refuse), and then nothing has changed.
+    if (typeof action === 'function' && !inUse) process.on(name, action);
     if (ours) process.removeListener(name, ours);
     handlers.delete(number);
     if (typeof action === 'function') handlers.set(number, action);
@@ -214,10 +217,7 @@ export function sigaction(signal: SignalInput, action?: 'SIG_DFL' | 'SIG_IGN' | 
       claimWatchers.get(name)?.();
       return previous;
     }
-    if (typeof action === 'function') {
-      process.on(name, action);
-      return previous;
-    }
+    if (typeof action === 'function') return previous;
   }
   if (name !== undefined) {
     if (action === 'SIG_IGN') userIgnored.add(name);

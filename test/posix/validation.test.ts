@@ -16,6 +16,7 @@ import {
   sigaction,
   sigprocmask,
   sigtimedwait,
+  signalNumber,
   timerCreate,
   ualarm,
 } from '../../src/index.js';
@@ -124,4 +125,19 @@ test('toSeconds and alarmSeconds refuse what is not a timeval/timespec with a co
   t.throws(() => alarmSeconds('1' as never), typeError);
   t.is(toSeconds({ sec: 1, nsec: 5e8 }), 1.5);
   t.is(alarmSeconds({ sec: 0, usec: 1 }), 1);
+});
+
+test('sigaction: a handler that process.on cannot add (a proxy refusing reads) changes no disposition and no listener', (t) => {
+  const before = { ...sigaction('SIGUSR1'), listeners: process.listenerCount('SIGUSR1') };
+  const hostile = new Proxy(() => {}, {
+    get() {
+      throw new Error('the caller\'s own trap');
+    },
+  });
+  t.throws(() => sigaction('SIGUSR1', hostile), { message: 'the caller\'s own trap' });
+  t.deepEqual({ ...sigaction('SIGUSR1'), listeners: process.listenerCount('SIGUSR1') }, before);
+});
+
+test('argument errors name any argument, even one given as a symbol (no uncoded TypeError while building the message)', (t) => {
+  t.throws(() => signalNumber('SIGNOPE' as never, Symbol('x') as never), valueError);
 });
