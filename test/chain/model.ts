@@ -1,9 +1,11 @@
 /**
  * Model-based test of the timer chain on virtual time: random programs (fast-check, seeded)
  * of arm / cancel / rearmAbsolute / tick, with callbacks that arm, cancel, re-arm (into the
- * past too) and throw, run against the real chain and against a small reference model. The
- * traces (who fired, at what time, in which order; what each cancel and re-arm returned; how
- * many errors were rethrown) must be equal.
+ * past too) and throw, run against a small reference model and, alternately, against the
+ * chain (TimerChain and Waiters) and QEMU's virtual clock driven by hand (ClockTimers:
+ * modifyNs re-arms, delete cancels). The traces (who fired, at what time, in which order;
+ * what each cancel and re-arm returned, where the API reports it; how many errors were
+ * rethrown) must be equal.
  *
  * The model's rules (CHAIN-SEMANTICS.md, Akaros' alarm chain):
  * - a pass at time `now` collects every waiter due (deadline <= now) into a ready list,
@@ -24,6 +26,7 @@ import { isDeepStrictEqual, parseArgs } from 'node:util';
 import fc from 'fast-check';
 import { virtualBackend } from '../../src/backends/virtual.js';
 import { TimerChain, Waiter } from '../../src/chain/chain.js';
+import { ClockTimer, SCALE_NS, virtualClock } from '../../src/clocks/clocks.js';
 
 const WAITERS = 5;
 const UNIT_NS = 1000;
@@ -73,7 +76,9 @@ class Model {
   readonly trace: Event[] = [];
   thrown = 0;
 
-  constructor(readonly behaviour: Firing[][]) {}
+  constructor(readonly behaviour: Firing[][], startNs = 0) {
+    this.now = startNs;
+  }
 
   isIdle(waiter: number): boolean {
     return !this.armed.has(waiter) && !this.ready.includes(waiter);
@@ -181,8 +186,70 @@ function runReal(p: Program): { trace: Event[]; early: string[] } {
   return { trace, early };
 }
 
+/**
+ * The same program on QEMU's virtual clock driven by hand, with ClockTimers (SCALE_NS):
+ * `modifyNs` re-arms, `delete` cancels. Neither reports whether the timer was pending, so
+ * only the firings (and the rethrown errors) are compared.
+ */
+function runClock(p: Program): { trace: Event[]; early: string[] } {
+  const clock = virtualClock;
+  const trace: Event[] = [];
+  const early: string[] = [];
+  const firings = new Array<number>(WAITERS).fill(0);
+  const timers: ClockTimer[] = [];
+  const idle = new Set<number>(Array.from({ length: WAITERS }, (_, i) => i));
+  const apply = (a: Action): void => {
+    const timer = timers[a.id]!;
+    if (a.op === 'arm') {
+      if (idle.has(a.id) && !timer.pending()) {
+        timer.modifyNs(clock.ns + a.delay * UNIT_NS);
+        idle.delete(a.id);
+      }
+    } else if (a.op === 'cancel') {
+      timer.delete();
+      idle.add(a.id);
+      trace.push(['cancel', a.id]);
+    } else {
+      timer.modifyNs(Math.max(0, clock.ns + a.delay * UNIT_NS));
+      idle.delete(a.id);
+      trace.push(['rearm', a.id]);
+    }
+  };
+  const deadlines = new Array<number>(WAITERS).fill(0);
+  for (let w = 0; w < WAITERS; w++) {
+    timers.push(
+      new ClockTimer(clock, SCALE_NS, () => {
+        idle.add(w);
+        trace.push(['fire', w, clock.ns]);
+        if (clock.ns < deadlines[w]!) early.push(`timer ${w} ran at ${clock.ns}, before its expiry ${deadlines[w]}`);
+        const firing = p.behaviour[w]![firings[w]!++];
+        for (const a of firing?.actions ?? []) apply(a);
+        if (firing?.throws) throw new Error(`waiter ${w} throws`);
+      }).unref(),
+    );
+  }
+  const modify = ClockTimer.prototype.modifyNs;
+  for (const [w, timer] of timers.entries()) {
+    timer.modifyNs = (expireNs: number) => {
+      deadlines[w] = expireNs;
+      modify.call(timer, expireNs);
+    };
+  }
+  for (const step of p.steps) {
+    if (step.op === 'tick') clock.tick(step.delta * UNIT_NS);
+    else apply(step);
+  }
+  for (const timer of timers) timer.delete();
+  return { trace, early };
+}
+
+/** The model's trace without what the clock API does not report (cancel and re-arm results). */
+function withoutResults(trace: Event[]): Event[] {
+  return trace.map((event) => (event[0] === 'fire' ? event : [event[0], event[1]!]));
+}
+
 /** Runs `count` programs; returns the counts and the first mismatches. */
-export async function runPrograms(count: number, seed: number): Promise<{ programs: number; events: number; thrown: number; failed: number; mismatches: string[] }> {
+export async function runPrograms(count: number, seed: number): Promise<{ programs: number; onClock: number; events: number; thrown: number; failed: number; mismatches: string[] }> {
   let thrown = 0;
   const unexpected: string[] = [];
   const onError = (error: Error): void => {
@@ -193,30 +260,35 @@ export async function runPrograms(count: number, seed: number): Promise<{ progra
   const mismatches: string[] = [];
   let events = 0;
   let failed = 0;
+  let onClock = 0;
   try {
     for (const p of fc.sample(program, { numRuns: count, seed })) {
-      const model = new Model(p.behaviour);
+      const target = events % 2 === 0 ? 'chain' : 'clock'; // alternate, by a count the program does not choose
+      const model = new Model(p.behaviour, target === 'chain' ? 0 : virtualClock.ns);
       for (const step of p.steps) {
         if (step.op === 'tick') model.tick(step.delta);
         else model.apply(step);
       }
+      if (target === 'clock') onClock++;
       const before = thrown;
-      const real = runReal(p);
+      const real = target === 'chain' ? runReal(p) : runClock(p);
       await new Promise((resolve) => setImmediate(resolve)); // rethrown errors arrive on the next ticks
       events += model.trace.length;
+      const expected = target === 'chain' ? model.trace : withoutResults(model.trace);
       const problems = [...real.early, ...unexpected.splice(0).map((m) => `unexpected error: ${m}`)];
-      if (!isDeepStrictEqual(real.trace, model.trace)) problems.push(`trace ${JSON.stringify(real.trace)} != model ${JSON.stringify(model.trace)}`);
-      if (thrown - before !== model.thrown) problems.push(`${thrown - before} errors rethrown, model ${model.thrown}`);
+      if (!isDeepStrictEqual(real.trace, expected)) problems.push(`${target} trace ${JSON.stringify(real.trace)} != model ${JSON.stringify(expected)}`);
+      if (thrown - before !== model.thrown) problems.push(`${target}: ${thrown - before} errors rethrown, model ${model.thrown}`);
       if (problems.length > 0) failed++;
       if (problems.length > 0 && mismatches.length < 3) mismatches.push(`program ${JSON.stringify(p)}: ${problems.join('; ')}`);
     }
   } finally {
     process.off('uncaughtException', onError);
   }
-  return { programs: count, events, thrown, failed, mismatches };
+  return { programs: count, onClock, events, thrown, failed, mismatches };
 }
 
 if (import.meta.url.endsWith(process.argv[1]?.replace(/^.*\//, '/') ?? '\0')) {
+  virtualClock.driveByHand();
   const { values } = parseArgs({ options: { programs: { type: 'string', default: '500' }, seed: { type: 'string', default: '7' } } });
   const result = await runPrograms(Number(values.programs), Number(values.seed));
   process.stdout.write(`${JSON.stringify(result)}\n`);
