@@ -12,6 +12,8 @@
  */
 import fc from 'fast-check';
 import * as itimer from '../../src/index.js';
+import * as promises from '../../src/node/promises.js';
+import * as timers from '../../src/node/timers.js';
 import { adversarial } from './values.js';
 
 const {
@@ -198,6 +200,32 @@ export const ENTRIES: readonly Entry<any>[] = [
   },
   { name: 'virtualTime.tick', groups: IN_PROCESS, args: [arg(...DELAYS), arg(undefined, 5)], call: (_, [d, l]) => itimer.virtualTime.tick(d as never, l as never) },
   { name: 'virtualTime.runAll', groups: IN_PROCESS, args: [arg(undefined, 5)], call: (_, [l]) => itimer.virtualTime.runAll(l as never) },
+  { name: 'virtualTime.tickAsync', groups: IN_PROCESS, args: [arg(...DELAYS), arg(undefined, 5)], call: (_, [d, l]) => itimer.virtualTime.tickAsync(d as never, l as never) },
+  { name: 'virtualTime.runAllAsync', groups: IN_PROCESS, args: [arg(undefined, 5)], call: (_, [l]) => itimer.virtualTime.runAllAsync(l as never) },
+
+  // ---- itimer/timers and itimer/promises (the package's subpath exports) ----
+  ...(['setTimeout', 'setInterval'] as const).map((fn): Entry => ({
+    name: `timers:${fn}`, groups: IN_PROCESS, args: [arg(...CALLBACKS), arg(undefined, 0, 1, 2.5), arg(undefined, 'x')],
+    call: (_, [cb, d, a]) => timers[fn](cb as never, d as never, a), cleanup: (_, t) => timers.clearTimeout(t as never),
+  })),
+  ...(['clearTimeout', 'clearInterval'] as const).map((fn): Entry<InstanceType<typeof timers.Timeout>> => ({
+    name: `timers:${fn}`, groups: IN_PROCESS, args: [arg(undefined, null, 0, '1')],
+    setup: () => timers.setTimeout(noop, 1e6), call: (_, [x]) => timers[fn](x as never), observe: timerState, cleanup: (t) => timers.clearTimeout(t),
+  })),
+  {
+    name: 'timers:Timeout.new', groups: IN_PROCESS, args: [arg(...CALLBACKS), arg(1, 5), arg([], [1]), arg(true, false)],
+    call: (_, [cb, d, a, r]) => new timers.Timeout(cb as never, d as never, a as never, r as never), cleanup: (_, t) => closeQuietly(t),
+  },
+  {
+    name: 'promises:setTimeout', groups: IN_PROCESS, args: [arg(undefined, 0, 1, 1e6), arg(), arg(undefined, {}, { ref: false }, { signal: AbortSignal.abort() })],
+    call: (_, [d, v, o]) => promises.setTimeout(d as never, v, o as never),
+  },
+  {
+    name: 'promises:setInterval', groups: IN_PROCESS, args: [arg(undefined, 1, 1e6), arg(), arg(undefined, {}, { ref: false })],
+    call: (_, [d, v, o]) => promises.setInterval(d as never, v, o as never),
+    cleanup: (_, iterator) => void (iterator as AsyncIterator<unknown> | undefined)?.return?.(),
+  },
+  { name: 'promises:scheduler.wait', groups: IN_PROCESS, args: [arg(0, 1, 1e6), arg(undefined, {})], call: (_, [d, o]) => promises.scheduler.wait(d as never, o as never) },
 
   // ---- clocks ----
   { name: 'QemuClock.new', groups: IN_PROCESS, args: [arg('realtime', 'virtual', 'host')], call: (_, [t]) => new QemuClock(t as never) },
@@ -390,6 +418,7 @@ export const EXCLUDED: Readonly<Record<string, string>> = {
   chainOwnsItimerReal: 'takes no argument',
   AlarmEvents: 'its constructor takes no argument; postAlarm is internal (called by the device); used as the queue of devalarmSetEvq',
   realtimeClock: 'a QemuClock: fuzzed as QemuClock#…(realtime)',
+  'promises:IntervalIterator': 'made by promises:setInterval (fuzzed); its methods take no input',
   virtualClock: 'a QemuClock: fuzzed as QemuClock#…(virtual)',
   hostClock: 'a QemuClock: fuzzed as QemuClock#…(host)',
 };
