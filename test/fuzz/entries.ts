@@ -336,7 +336,8 @@ export const ENTRIES: readonly Entry<any>[] = [
   {
     name: 'sigaction', groups: ['signals'], args: [arg('SIGUSR1', 'SIGINT', 'SIGTERM', 40, 'SIGALRM'), arg(undefined, 'SIG_IGN', 'SIG_DFL', noop)],
     setup: () => dispositions(), call: (_, [s, a]) => itimer.sigaction(s as never, a as never),
-    cleanup: (_, previous, [s]) => restoreDisposition(s, previous as itimer.SignalDisposition),
+    // Only a change is undone: a query (no action) changed nothing, and SIGKILL cannot be set.
+    cleanup: (_, previous, [s, a]) => a !== undefined && restoreDisposition(s, previous as itimer.SignalDisposition),
   },
   {
     name: 'sigprocmask', groups: ['signals'], args: [arg('block', 'unblock', 'setmask', 0), arg(undefined, [], ['SIGUSR1'], [40])],
