@@ -138,8 +138,8 @@ class Model {
   }
 }
 
-/** The same program on the real chain. */
-function runReal(p: Program): { trace: Event[]; early: string[] } {
+/** The same program on the chain (TimerChain and Waiters on a virtual backend). */
+function runChain(p: Program): { trace: Event[]; early: string[] } {
   const chain = new TimerChain();
   const backend = virtualBackend();
   chain.start(backend);
@@ -271,7 +271,7 @@ export async function runPrograms(count: number, seed: number): Promise<{ progra
       }
       if (target === 'clock') onClock++;
       const before = thrown;
-      const real = target === 'chain' ? runReal(p) : runClock(p);
+      const real = target === 'chain' ? runChain(p) : runClock(p);
       await new Promise((resolve) => setImmediate(resolve)); // rethrown errors arrive on the next ticks
       events += model.trace.length;
       const expected = target === 'chain' ? model.trace : withoutResults(model.trace);
