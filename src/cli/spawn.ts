@@ -18,7 +18,6 @@ export type { ExecItimers, ExecTimers, ItimerSeconds } from './commands/exec.js'
 /** The CLI's own file; computed on use, so that importing itimer into a bundle works. */
 function cliPath(): string {
   const here = (import.meta as { url?: string }).url;
-import { itimerError } from '../host/index.js';
   const path = here === undefined ? undefined : fileURLToPath(new URL(`./main${here.endsWith('.ts') ? '.ts' : '.js'}`, here));
   if (path === undefined || !existsSync(path)) {
     // A CommonJS bundle has no import.meta.url; an ESM bundle has one, with no CLI beside it.
