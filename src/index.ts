@@ -19,5 +19,14 @@ export * from './clocks/index.js';
 export * from './kqueue/index.js';
 export * from './devalarm/index.js';
 export { describeBackends, type AlarmBackend, type BackendName } from './backends/index.js';
-export { selectFfiDriver, ffiDriverName, isSyscallError, type SyscallError, type FfiDriverName } from './host/index.js';
+export {
+  selectFfiDriver,
+  ffiDriverName,
+  isSyscallError,
+  ITIMER_ERRORS,
+  type SyscallError,
+  type ItimerError,
+  type ItimerErrorCode,
+  type FfiDriverName,
+} from './host/index.js';
 export { spawnWithTimers, type ExecItimers, type ExecTimers, type ItimerSeconds } from './cli/spawn.js';

@@ -19,8 +19,8 @@ test('--help and no command print the usage', (t) => {
   t.is(itimer().status, 2);
 });
 
-test('usage errors exit 2 with a message', (t) => {
-  for (const args of [['frobnicate'], ['conformance', '--bogus'], ['conformance', '--ffi', 'ctypes'], ['conformance', '--filter', 'no-such-case']]) {
+test('usage errors exit 2 with a message (also for inherited names: toString is no command)', (t) => {
+  for (const args of [['frobnicate'], ['toString'], ['constructor'], ['__proto__'], ['conformance', '--bogus'], ['conformance', '--ffi', 'ctypes'], ['conformance', '--filter', 'no-such-case']]) {
     const r = itimer(...args);
     t.is(r.status, 2, args.join(' '));
     t.regex(r.stderr, /^itimer: /, args.join(' '));

@@ -8,6 +8,7 @@
  * Unlike QEMU, nothing is printed and nothing exits: the caller gets a report.
  * @module
  */
+import { invalidArgType, itimerError } from '../host/index.js';
 import { dynticksBackend } from './dynticks.js';
 import { libuvBackend } from './libuv.js';
 import { timerfdBackend } from './timerfd.js';
@@ -48,6 +49,7 @@ export function configMessages(config: AlarmConfig): string[] {
 
 /** A listing of the backends in order of precedence (QEMU `show_available_alarms`). */
 export function describeBackends(order: readonly BackendName[] = BACKENDS.map((b) => b.name)): string {
+  if (!Array.isArray(order) || !order.every((name) => typeof name === 'string')) throw invalidArgType('order', 'an array of backend names', order);
   return ['Available alarm timers, in order of precedence:', ...order].join('\n');
 }
 
@@ -58,7 +60,7 @@ export function describeBackends(order: readonly BackendName[] = BACKENDS.map((b
  */
 export function parseAlarmConfig(spec: string, current: readonly BackendName[] = defaultOrder()): AlarmConfig {
   if (typeof spec !== 'string') {
-    throw Object.assign(new TypeError(`The alarm config must be a string. Received ${typeof spec}`), { code: 'ERR_INVALID_ARG_TYPE' });
+    throw invalidArgType('spec', 'of type string', spec);
   }
   const names = spec.split(',').map((n) => n.trim()).filter(Boolean);
   if (names.length === 1 && (names[0] === 'help' || names[0] === '?')) return { order: [...current], unknown: [], duplicates: [], help: true };
@@ -72,10 +74,10 @@ export function parseAlarmConfig(spec: string, current: readonly BackendName[] =
     else order.push(name as BackendName);
   }
   if (order.length === 0) {
-    const error = new Error(
+    throw itimerError(
+      'ERR_ITIMER_NO_ALARM_BACKEND',
       `No valid alarm backend in '${spec}'${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}.\n${describeBackends()}`,
     );
-    throw Object.assign(error, { code: 'ERR_ITIMER_NO_ALARM_BACKEND' });
   }
   return { order, unknown, duplicates, help: false };
 }

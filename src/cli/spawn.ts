@@ -8,6 +8,7 @@ import type { ChildProcess, SpawnOptions } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { itimerError } from '../host/index.js';
 import { C_LIMITS, invalidArgType, invalidArgValue, outOfRange, validateObject } from '../posix/validate.js';
 import type { ExecTimers } from './commands/exec.js';
 import { execArguments } from './commands/exec.js';
@@ -20,8 +21,7 @@ function cliPath(): string {
   const path = here === undefined ? undefined : fileURLToPath(new URL(`./main${here.endsWith('.ts') ? '.ts' : '.js'}`, here));
   if (path === undefined || !existsSync(path)) {
     // A CommonJS bundle has no import.meta.url; an ESM bundle has one, with no CLI beside it.
-    const error = new Error('spawnWithTimers() runs the itimer CLI file, which a bundle does not have: install itimer as a package to use it');
-    throw Object.assign(error, { code: 'ERR_ITIMER_NO_CLI' });
+    throw itimerError('ERR_ITIMER_NO_CLI', 'spawnWithTimers() runs the itimer CLI file, which a bundle does not have: install itimer as a package to use it');
   }
   return path;
 }

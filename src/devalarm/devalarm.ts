@@ -15,15 +15,15 @@
  * events, ident = alarm id, data = expirations since the last retrieval) or an
  * {@link AlarmEvents} iterator. The alarms run on the process's timer chain.
  *
- * Errors are the seed's: writing a directory or creating/removing files is EPERM, opening a
- * directory for writing EISDIR, a missing alarm ENOENT, an unknown ctl command
- * "<cmd>: not implemented", `evq` without a target "evq needs a pointer", an unknown
- * target "Non-user ev_q pointer".
+ * Errors are the seed's, as errno errors (`code`, `errno`, `syscall`): writing a directory or
+ * creating/removing files is EPERM, opening a directory for writing EISDIR, a missing alarm
+ * ENOENT, an unknown ctl command ENOSYS ("<cmd>: not implemented"), `evq` without a target
+ * EINVAL ("evq needs a pointer"), an unknown target EFAULT ("Non-user ev_q pointer"). A
+ * refused write changes nothing: the timer file reads back its previous value.
  * @module
  */
 import { constants } from 'node:os';
-import { syscallError } from '../host/index.js';
-import { invalidArgType, invalidArgValue } from '../posix/validate.js';
+import { illegalConstructor, invalidArgType, invalidArgValue, outOfRange, syscallError } from '../host/index.js';
 import { Timer } from '../chain/timers.js';
 import { getChain } from '../chain/process-chain.js';
 
@@ -107,6 +107,9 @@ export function registerEventQueue(queue: AlarmEventQueue): string {
 
 type FileKind = 'top' | 'clone' | 'dir' | 'ctl' | 'timer';
 
+/** Lets only this module construct {@link AlarmFile}s. */
+const CONSTRUCT = Symbol('AlarmFile');
+
 function parse(path: string): { kind: FileKind; id?: number } {
   if (typeof path !== 'string') throw invalidArgType('path', 'of type string', path);
   const parts = path.replace(/\/+$/, '').split('/');
@@ -134,8 +137,9 @@ export class AlarmFile implements Disposable {
   readonly #mode: OpenMode;
   #open = true;
 
-  /** @internal Use {@link openAlarmFile}. */
-  constructor(path: string, kind: FileKind, alarm: ProcAlarm | undefined, mode: OpenMode) {
+  /** @internal Use {@link openAlarmFile}; anything else is `ERR_ILLEGAL_CONSTRUCTOR`. */
+  constructor(token: typeof CONSTRUCT, path: string, kind: FileKind, alarm: ProcAlarm | undefined, mode: OpenMode) {
+    if (token !== CONSTRUCT) throw illegalConstructor();
     this.path = path;
     this.#kind = kind;
     this.#alarm = alarm;
@@ -178,27 +182,23 @@ export class AlarmFile implements Disposable {
     const alarm = this.#alarm!;
     if (this.#kind === 'timer') {
       const trimmed = text.trim();
-      if (!/^(0x)?[0-9a-f]+$/i.test(trimmed)) throw invalidArgValue('text', text, 'must be an absolute time in hex');
-      const wake = Number.parseInt(trimmed.replace(/^0x/i, ''), 16);
-      if (wake === 0) {
-        getChain().cancel(alarm.timer); // devalarm_disable
-        alarm.wakeTimeNs = 0;
-      } else {
-        alarm.wakeTimeNs = wake;
-        alarm.timer.rearmAbsolute(wake); // reset_alarm_abs: armed or not
-      }
+      const wake = /^(0x)?[0-9a-f]+$/i.test(trimmed) ? Number.parseInt(trimmed.replace(/^0x/i, ''), 16) : NaN;
+      if (!Number.isSafeInteger(wake)) throw invalidArgValue('text', text, `must be an absolute time in hex, at most ${Number.MAX_SAFE_INTEGER.toString(16)}`);
+      if (wake === 0) getChain().cancel(alarm.timer); // devalarm_disable
+      else alarm.timer.rearmAbsolute(wake); // reset_alarm_abs: armed or not
+      alarm.wakeTimeNs = wake;
       return text.length;
     }
     const [command, argument] = text.trim().split(/\s+/);
     if (command === 'evq') {
-      if (argument === undefined) throw Object.assign(new Error('evq needs a pointer'), { code: 'EINVAL' });
+      if (argument === undefined) throw syscallError(constants.errno.EINVAL, 'write', 'evq needs a pointer');
       const queue = queues.get(argument.replace(/^0x/i, '').toLowerCase());
-      if (!queue) throw Object.assign(new Error('Non-user ev_q pointer'), { code: 'EFAULT' });
+      if (!queue) throw syscallError(constants.errno.EFAULT, 'write', 'Non-user ev_q pointer');
       alarm.queue = queue;
     } else if (command === 'cancel') {
       getChain().cancel(alarm.timer);
     } else {
-      throw Object.assign(new Error(`${command}: not implemented`), { code: 'ENOSYS' });
+      throw syscallError(constants.errno.ENOSYS, 'write', `${command}: not implemented`);
     }
     return text.length;
   }
@@ -232,9 +232,9 @@ export function openAlarmFile(path: string, mode: OpenMode = 'rw'): AlarmFile {
   if (kind === 'clone') {
     const alarm = new ProcAlarm(nextAlarmId++);
     alarms.set(alarm.id, alarm);
-    return new AlarmFile(`#alarm/a${alarm.id}/ctl`, 'ctl', alarm, mode);
+    return new AlarmFile(CONSTRUCT, `#alarm/a${alarm.id}/ctl`, 'ctl', alarm, mode);
   }
-  return new AlarmFile(path, kind, id === undefined ? undefined : alarms.get(id), mode);
+  return new AlarmFile(CONSTRUCT, path, kind, id === undefined ? undefined : alarms.get(id), mode);
 }
 
 /** Lists a directory of the device: `#alarm` (clone and the live alarms) or `#alarm/aN`. */
@@ -247,6 +247,7 @@ export function readAlarmDir(path = '#alarm'): string[] {
 
 /** Creating files in the device is not permitted (Akaros `alarmcreate`). */
 export function createAlarmFile(path: string): never {
+  if (typeof path !== 'string') throw invalidArgType('path', 'of type string', path);
   parse(path.replace(/\/[^/]*$/, '') || path);
   throw syscallError(constants.errno.EPERM, 'create');
 }
@@ -258,6 +259,11 @@ export function removeAlarmFile(path: string): never {
 }
 
 // ---- parlib helpers (Akaros parlib/alarm.c), as a thin API ----
+
+function alarmFile(value: unknown, name: string): AlarmFile {
+  if (!(value instanceof AlarmFile)) throw invalidArgType(name, 'an AlarmFile', value);
+  return value;
+}
 
 /** What {@link devalarmGetFds} returns. */
 export interface AlarmFds {
@@ -279,7 +285,7 @@ export function devalarmGetFds(): AlarmFds {
 
 /** `devalarm_set_evq`: expirations of the alarm behind `file` go to `queue`. */
 export function devalarmSetEvq(file: AlarmFile, queue: AlarmEventQueue): void {
-  const id = file.alarmId;
+  const id = alarmFile(file, 'file').alarmId;
   if (id === undefined) throw invalidArgValue('file', file.path, 'must be an alarm ctl or timer');
   const ctl = openAlarmFile(`#alarm/a${id}/ctl`, 'w');
   try {
@@ -291,16 +297,21 @@ export function devalarmSetEvq(file: AlarmFile, queue: AlarmEventQueue): void {
 
 /** `devalarm_set_time`: arms (or re-arms) at absolute `timeNs` on the chain's time base. */
 export function devalarmSetTime(timer: AlarmFile, timeNs: number): void {
-  if (!Number.isSafeInteger(timeNs) || timeNs <= 0) throw invalidArgValue('timeNs', timeNs, 'must be a positive integer (0 disarms: use devalarmDisable)');
+  alarmFile(timer, 'timer');
+  if (typeof timeNs !== 'number') throw invalidArgType('timeNs', 'of type number', timeNs);
+  if (!Number.isSafeInteger(timeNs) || timeNs <= 0) throw outOfRange('timeNs', `an integer >= 1 && <= ${Number.MAX_SAFE_INTEGER} (0 disarms: use devalarmDisable)`, timeNs);
   timer.write(timeNs.toString(16));
 }
 
 /** `devalarm_get_id`: the alarm id an event reports. */
 export function devalarmGetId(event: { ident: number } | AlarmEvent): number {
-  return 'ident' in event ? event.ident : event.id;
+  if (typeof event !== 'object' || event === null) throw invalidArgType('event', 'a kevent or an AlarmEvent', event);
+  const id = 'ident' in event ? event.ident : event.id;
+  if (typeof id !== 'number') throw invalidArgValue('event', event, 'must have a numeric ident (kevent) or id (AlarmEvent)');
+  return id;
 }
 
 /** `devalarm_disable`: disarms the alarm (writes 0 to its timer). */
 export function devalarmDisable(timer: AlarmFile): void {
-  timer.write('0');
+  alarmFile(timer, 'timer').write('0');
 }

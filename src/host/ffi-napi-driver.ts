@@ -5,6 +5,7 @@
  * the default; selected with `ITIMER_FFI=ffi-napi` or `selectFfiDriver('ffi-napi')`.
  * @module
  */
+import { itimerError } from './errors.js';
 import { packageRequire } from './require.js';
 import type { CType, FfiDriver, HostCalls } from './prototypes.js';
 import { lazyCalls } from './prototypes.js';
@@ -57,13 +58,13 @@ export function ffiNapiDriver(require: NodeJS.Require = packageRequire()): FfiDr
     ffi = require('@2060.io/ffi-napi') as FfiNapi;
     ref = require('@2060.io/ref-napi') as RefNapi;
   } catch (cause) {
-    const error = new Error(
+    throw itimerError(
+      'ERR_ITIMER_FFI_DRIVER',
       "The 'ffi-napi' FFI driver could not be loaded. It is an optional dependency: install it with " +
         "'npm install @2060.io/ffi-napi @2060.io/ref-napi' (it builds with node-gyp where no prebuilt binary fits), " +
         "or unset ITIMER_FFI to use the default driver, koffi.",
       { cause },
     );
-    throw Object.assign(error, { code: 'ERR_ITIMER_FFI_DRIVER' });
   }
   return {
     name: 'ffi-napi',

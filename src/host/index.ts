@@ -10,12 +10,25 @@
 import { ffiNapiDriver } from './ffi-napi-driver.js';
 import { koffiDriver } from './koffi-driver.js';
 import type { FfiDriver, FfiDriverName, HostCalls } from './prototypes.js';
-import { syscallError } from './errors.js';
+import { invalidArgValue, itimerError, syscallError } from './errors.js';
 import { loadKoffi } from './require.js';
 
 export type { FfiDriverName, HostCalls, HostFunctionName, CType, Prototype } from './prototypes.js';
 export { PROTOTYPES } from './prototypes.js';
-export { syscallError, isSyscallError, type SyscallError } from './errors.js';
+export {
+  syscallError,
+  isSyscallError,
+  itimerError,
+  invalidArgType,
+  invalidArgValue,
+  outOfRange,
+  illegalConstructor,
+  ITIMER_ERRORS,
+  type SyscallError,
+  type CodedError,
+  type ItimerError,
+  type ItimerErrorCode,
+} from './errors.js';
 export { watchReadable, type PollWatcher } from './poll.js';
 export { layoutsFor, ARCH_LAYOUTS, type ArchLayouts, type StructLayout, type FieldLayout } from './layouts.js';
 
@@ -29,10 +42,7 @@ let loaded: { name: FfiDriverName; calls: HostCalls } | undefined;
 
 function checkDriverName(name: unknown, source: string): FfiDriverName {
   if (typeof name === 'string' && Object.hasOwn(DRIVERS, name)) return name as FfiDriverName;
-  const error = new TypeError(
-    `${source} must be one of ${Object.keys(DRIVERS).map((n) => `'${n}'`).join(', ')}. Received ${JSON.stringify(name)}`,
-  );
-  throw Object.assign(error, { code: 'ERR_INVALID_ARG_VALUE' });
+  throw invalidArgValue(source, name, `must be one of ${Object.keys(DRIVERS).map((n) => `'${n}'`).join(', ')}`);
 }
 
 /**
@@ -43,10 +53,9 @@ function checkDriverName(name: unknown, source: string): FfiDriverName {
  *   when another driver is already loaded.
  */
 export function selectFfiDriver(name: FfiDriverName): void {
-  const checked = checkDriverName(name, 'The FFI driver');
+  const checked = checkDriverName(name, 'name');
   if (loaded && loaded.name !== checked) {
-    const error = new Error(`The FFI driver '${loaded.name}' is already loaded; choose '${checked}' before the first timer call`);
-    throw Object.assign(error, { code: 'ERR_ITIMER_FFI_DRIVER' });
+    throw itimerError('ERR_ITIMER_FFI_DRIVER', `The FFI driver '${loaded.name}' is already loaded; choose '${checked}' before the first timer call`);
   }
   requested = checked;
 }

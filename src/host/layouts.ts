@@ -10,6 +10,7 @@
  * pointer and `timer_t` fields are 8 bytes on the LP64 architectures listed here.
  * @module
  */
+import { itimerError } from './errors.js';
 
 /** Byte offset and size of one field of a C struct. */
 export interface FieldLayout {
@@ -96,13 +97,11 @@ export const ARCH_LAYOUTS: Readonly<Record<string, ArchLayouts>> = {
  * @throws Error with code `ERR_ITIMER_UNSUPPORTED_ARCH` when the library has no layouts for it.
  */
 export function layoutsFor(arch: string = process.arch): ArchLayouts {
-  const layouts = ARCH_LAYOUTS[arch];
-  if (!layouts) {
-    const error = new Error(
-      `itimer has no C struct layouts for architecture '${arch}' (supported: ${Object.keys(ARCH_LAYOUTS).join(', ')})`,
+  if (typeof arch !== 'string' || !Object.hasOwn(ARCH_LAYOUTS, arch)) {
+    throw itimerError(
+      'ERR_ITIMER_UNSUPPORTED_ARCH',
+      `itimer has no C struct layouts for architecture ${typeof arch === 'string' ? `'${arch}'` : typeof arch} (supported: ${Object.keys(ARCH_LAYOUTS).join(', ')})`,
     );
-    Object.assign(error, { code: 'ERR_ITIMER_UNSUPPORTED_ARCH' });
-    throw error;
   }
-  return layouts;
+  return ARCH_LAYOUTS[arch]!;
 }

@@ -13,6 +13,7 @@ export {
   SI_CODES,
   pause,
   signalNumber,
+  SIGRTMAX,
   type SignalInput,
   type SignalHandler,
   type SignalDisposition,

@@ -10,8 +10,8 @@
 import { checked, host } from '../host/index.js';
 import { ITIMER_PROF, ITIMER_REAL, ITIMER_VIRTUAL } from './constants.js';
 import type { Itimerval, ItimervalInput } from './structs.js';
-import { readItimerval, structBuffer, writeItimerval } from './structs.js';
-import { C_LIMITS, invalidArgType, invalidArgValue, requireMainThread, validateInteger } from './validate.js';
+import { readItimerval, structBuffer, toTimeval, writeItimerval } from './structs.js';
+import { C_LIMITS, invalidArgType, invalidArgValue, requireMainThread, validateInteger, validateObject } from './validate.js';
 
 /** An interval timer: `ITIMER_REAL` (0), `ITIMER_VIRTUAL` (1), `ITIMER_PROF` (2) or their short names. */
 export type ItimerWhich = 'real' | 'virtual' | 'prof' | number;
@@ -21,9 +21,8 @@ const WHICH: Readonly<Record<string, number>> = { real: ITIMER_REAL, virtual: IT
 /** The `which` number; numbers outside 0..2 pass through for the kernel's EINVAL. */
 function whichNumber(which: unknown): number {
   if (typeof which === 'string') {
-    const value = WHICH[which];
-    if (value === undefined) throw invalidArgValue('which', which, "must be 'real', 'virtual', 'prof' or an ITIMER_* number");
-    return value;
+    if (!Object.hasOwn(WHICH, which)) throw invalidArgValue('which', which, "must be 'real', 'virtual', 'prof' or an ITIMER_* number");
+    return WHICH[which]!;
   }
   if (typeof which !== 'number') throw invalidArgType('which', 'of type string or number', which);
   return validateInteger(which, 'which', C_LIMITS.INT_MIN, C_LIMITS.INT_MAX);
@@ -71,7 +70,9 @@ export function getitimer(which: ItimerWhich): Itimerval {
  * nearest second, but up rather than to 0 while any time remains (Linux `alarm_setitimer`).
  */
 export function alarmSeconds(remaining: { sec: number; usec: number }): number {
-  return (remaining.sec === 0 && remaining.usec > 0) || remaining.usec >= 500_000 ? remaining.sec + 1 : remaining.sec;
+  validateObject(remaining, 'remaining');
+  const { sec, usec } = toTimeval(remaining, 'remaining');
+  return (sec === 0 && usec > 0) || usec >= 500_000 ? sec + 1 : sec;
 }
 
 /**

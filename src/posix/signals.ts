@@ -8,11 +8,11 @@
  * @module
  */
 import { constants } from 'node:os';
-import { checked, host, layoutsFor, syscallError } from '../host/index.js';
+import { checked, host, itimerError, layoutsFor, syscallError } from '../host/index.js';
 import { SA_FLAGS, SIG_BLOCK, SIG_SETMASK, SIG_UNBLOCK } from './constants.js';
 import type { TimespecInput } from './structs.js';
 import { structBuffer, toTimespec, writeInt64 } from './structs.js';
-import { C_LIMITS, invalidArgType, invalidArgValue, requireMainThread, validateInteger } from './validate.js';
+import { C_LIMITS, invalidArgType, invalidArgValue, outOfRange, requireMainThread, validateInteger } from './validate.js';
 
 /** A signal by Node's name (`'SIGALRM'`) or by number. */
 export type SignalInput = NodeJS.Signals | number;
@@ -43,9 +43,8 @@ const SIGNAL_NAMES = new Map<number, NodeJS.Signals>(
  */
 export function signalNumber(signal: unknown, name = 'signal'): number {
   if (typeof signal === 'string') {
-    const value = SIGNAL_NUMBERS[signal];
-    if (value === undefined) throw invalidArgValue(name, signal, 'must be a signal name such as \'SIGALRM\'');
-    return value;
+    if (!Object.hasOwn(SIGNAL_NUMBERS, signal)) throw invalidArgValue(name, signal, "must be a signal name such as 'SIGALRM'");
+    return SIGNAL_NUMBERS[signal]!;
   }
   if (typeof signal === 'number') return validateInteger(signal, name, C_LIMITS.INT_MIN, C_LIMITS.INT_MAX);
   throw invalidArgType(name, 'of type string or number', signal);
@@ -201,16 +200,15 @@ export function sigaction(signal: SignalInput, action?: 'SIG_DFL' | 'SIG_IGN' | 
     const ours = handlers.get(number);
     const foreign = userListeners(name).filter((l) => l !== ours).length;
     if (typeof action !== 'function' && foreign > 0) {
-      const error = new Error(
-        `${name} has ${foreign} listener(s) added with process.on(); remove them before setting ${action}`,
-      );
-      throw Object.assign(error, { code: 'ERR_ITIMER_SIGNAL_LISTENERS' });
+      throw itimerError('ERR_ITIMER_SIGNAL_LISTENERS', `${name} has ${foreign} listener(s) added with process.on(); remove them before setting ${action}`);
     }
     const inUse = claimed(name);
     if (action === 'SIG_IGN' && inUse) {
-      const error = new Error(`${name} is in use by itimer's timer chain (the 'unix' backend); it cannot be ignored while that runs`);
-      throw Object.assign(error, { code: 'ERR_ITIMER_SIGNAL_IN_USE' });
+      throw itimerError('ERR_ITIMER_SIGNAL_IN_USE', `${name} is in use by itimer's timer chain (the 'unix' backend); it cannot be ignored while that runs`);
     }
+    // Added first: adding can throw (EventEmitter reads the listener's `listener` property,
+    // which a proxy may refuse), and then nothing has changed.
+    if (typeof action === 'function' && !inUse) process.on(name, action);
     if (ours) process.removeListener(name, ours);
     handlers.delete(number);
     if (typeof action === 'function') handlers.set(number, action);
@@ -219,10 +217,7 @@ export function sigaction(signal: SignalInput, action?: 'SIG_DFL' | 'SIG_IGN' | 
       claimWatchers.get(name)?.();
       return previous;
     }
-    if (typeof action === 'function') {
-      process.on(name, action);
-      return previous;
-    }
+    if (typeof action === 'function') return previous;
   }
   if (name !== undefined) {
     if (action === 'SIG_IGN') userIgnored.add(name);
@@ -234,11 +229,18 @@ export function sigaction(signal: SignalInput, action?: 'SIG_DFL' | 'SIG_IGN' | 
   return previous;
 }
 
-function writeSigset(signals: readonly SignalInput[], syscall: string): Buffer {
+/**
+ * The highest signal number of Linux (`SIGRTMAX`, `_NSIG - 1`) on the architectures itimer
+ * supports. glibc's `sigset_t` has room for 1024, but the kernel reads only the first 64 bits:
+ * a higher signal in a set would be silently ignored, so it is refused.
+ */
+export const SIGRTMAX = 64;
+
+function writeSigset(signals: readonly SignalInput[]): Buffer {
   const set = structBuffer('sigset');
   for (const signal of signals) {
     const number = signalNumber(signal, 'signals');
-    if (number < 1 || number > set.length * 8) throw syscallError(constants.errno.EINVAL, syscall);
+    if (number < 1 || number > SIGRTMAX) throw outOfRange('signals', `signal numbers >= 1 && <= ${SIGRTMAX}`, number);
     const bit = number - 1;
     set[bit >> 3] = (set[bit >> 3] ?? 0) | (1 << (bit & 7));
   }
@@ -271,7 +273,7 @@ export function sigprocmask(how: keyof typeof SIGPROCMASK_HOW | number, signals?
   else throw invalidArgValue('how', how, "must be 'block', 'unblock' or 'setmask'");
   if (signals !== undefined && !Array.isArray(signals)) throw invalidArgType('signals', 'an array', signals);
   const old = structBuffer('sigset');
-  checked(host().sigprocmask(howNumber, signals === undefined ? null : writeSigset(signals, 'sigprocmask'), old), 'sigprocmask');
+  checked(host().sigprocmask(howNumber, signals === undefined ? null : writeSigset(signals), old), 'sigprocmask');
   return readSigset(old);
 }
 
@@ -375,7 +377,7 @@ export interface SignalInfo {
  */
 export function sigtimedwait(signals: readonly SignalInput[], timeout?: TimespecInput): SignalInfo | null {
   if (!Array.isArray(signals)) throw invalidArgType('signals', 'an array', signals);
-  const set = writeSigset(signals, 'sigtimedwait');
+  const set = writeSigset(signals);
   let timeoutBuffer: Buffer | null = null;
   if (timeout !== undefined) {
     const { sec, nsec } = toTimespec(timeout, 'timeout');

@@ -127,7 +127,9 @@ export function toTimespec(input: unknown, name: string): Timespec {
 
 /** A timeval or timespec as a number of seconds (exact to the double nearest). */
 export function toSeconds(time: Timeval | Timespec): number {
-  return 'usec' in time ? time.sec + time.usec / 1e6 : time.sec + time.nsec / 1e9;
+  validateObject(time, 'time');
+  const [sec, sub] = 'usec' in time ? pair(time, 'time', 'usec', 1e6) : pair(time, 'time', 'nsec', 1e9);
+  return sec + sub / ('usec' in time ? 1e6 : 1e9);
 }
 
 /**

@@ -76,7 +76,7 @@ export class PosixTimer implements Disposable {
   constructor(id: number, clock: number) {
     // glibc takes a negative timer_t for a SIGEV_THREAD timer's pointer and dereferences it.
     this.id = validateInteger(id, 'id', 0, C_LIMITS.INT_MAX);
-    this.clockId = clock;
+    this.clockId = validateInteger(clock, 'clock', C_LIMITS.INT_MIN, C_LIMITS.INT_MAX);
   }
 
   #live(syscall: string): void {

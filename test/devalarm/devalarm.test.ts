@@ -6,6 +6,7 @@
 import test from 'ava';
 import {
   AlarmEvents,
+  AlarmFile,
   chainNow,
   configureAlarms,
   createAlarmFile,
@@ -97,9 +98,9 @@ test.serial('the alarm lives while any handle is open; the last close cancels it
 
 test.serial('errors where the seed raises them', (t) => {
   const { ctl, timer, id } = devalarmGetFds();
-  t.throws(() => ctl.write('snooze 5'), { message: 'snooze: not implemented' });
-  t.throws(() => ctl.write('evq'), { message: 'evq needs a pointer' });
-  t.throws(() => ctl.write('evq ffff'), { message: 'Non-user ev_q pointer' });
+  t.like(t.throws(() => ctl.write('snooze 5')), { code: 'ENOSYS', errno: -38, syscall: 'write', message: "ENOSYS: function not implemented, write 'snooze: not implemented'" });
+  t.like(t.throws(() => ctl.write('evq')), { code: 'EINVAL', errno: -22, syscall: 'write', message: "EINVAL: invalid argument, write 'evq needs a pointer'" });
+  t.like(t.throws(() => ctl.write('evq ffff')), { code: 'EFAULT', errno: -14, syscall: 'write', message: "EFAULT: bad address in system call argument, write 'Non-user ev_q pointer'" });
   t.throws(() => timer.write('soon'), { code: 'ERR_INVALID_ARG_VALUE' });
   t.throws(() => openAlarmFile('#alarm', 'rw'), { code: 'EISDIR' });
   t.throws(() => openAlarmFile(`#alarm/a${id}`, 'w'), { code: 'EISDIR' });
@@ -133,4 +134,46 @@ test.serial('expirations of several alarms into one kqueue coalesce per alarm', 
     fds.ctl.close();
     fds.timer.close();
   }
+});
+
+test.serial('a refused timer write changes nothing: the timer reads back its previous value and stays armed', (t) => {
+  const { ctl, timer } = devalarmGetFds();
+  const wake = chainNow() + 5_000_000;
+  devalarmSetTime(timer, wake);
+  for (const text of ['soon', 'ffffffffffffffffffff', '20000000000000', '-1', '']) {
+    t.throws(() => timer.write(text), { code: 'ERR_INVALID_ARG_VALUE' }, text);
+  }
+  t.is(timer.read(), String(wake));
+  t.is(virtualTime.runAll(), 1, 'the alarm still fires once');
+  ctl.close();
+  timer.close();
+});
+
+test.serial('the devalarm helpers refuse bad input with coded errors, before touching any alarm', (t) => {
+  const { ctl, timer } = devalarmGetFds();
+  const listing = readAlarmDir();
+  for (const bad of [undefined, null, 5, '#alarm/a0/timer', {}, { alarmId: 0 }]) {
+    t.throws(() => devalarmSetTime(bad as never, 1), { code: 'ERR_INVALID_ARG_TYPE' });
+    t.throws(() => devalarmDisable(bad as never), { code: 'ERR_INVALID_ARG_TYPE' });
+    t.throws(() => devalarmSetEvq(bad as never, new AlarmEvents()), { code: 'ERR_INVALID_ARG_TYPE' });
+    t.throws(() => devalarmGetId(bad as never), { code: bad !== null && typeof bad === 'object' ? 'ERR_INVALID_ARG_VALUE' : 'ERR_INVALID_ARG_TYPE' });
+    if (typeof bad !== 'string') t.throws(() => createAlarmFile(bad as never), { code: 'ERR_INVALID_ARG_TYPE' });
+  }
+  t.throws(() => devalarmSetTime(timer, '5' as never), { code: 'ERR_INVALID_ARG_TYPE' });
+  for (const ns of [0, -1, 1.5, NaN, Infinity, 2 ** 53]) t.throws(() => devalarmSetTime(timer, ns), { code: 'ERR_OUT_OF_RANGE' });
+  t.throws(() => devalarmSetEvq(timer, {} as never), { code: 'ERR_INVALID_ARG_TYPE' });
+  t.is(timer.read(), '0');
+  t.deepEqual(readAlarmDir(), listing);
+  t.is(devalarmGetId({ ident: 7 }), 7);
+  ctl.close();
+  timer.close();
+});
+
+test.serial('AlarmFile is constructed only by openAlarmFile: new AlarmFile() is ERR_ILLEGAL_CONSTRUCTOR', (t) => {
+  const listing = readAlarmDir();
+  t.throws(() => new (AlarmFile as unknown as new (...args: unknown[]) => unknown)('#alarm/a0/ctl', 'ctl', undefined, 'rw'), {
+    instanceOf: TypeError,
+    code: 'ERR_ILLEGAL_CONSTRUCTOR',
+  });
+  t.deepEqual(readAlarmDir(), listing);
 });

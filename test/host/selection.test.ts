@@ -27,7 +27,7 @@ test('ITIMER_FFI chooses the driver', (t) => {
 
 test('an unknown ITIMER_FFI is a clear error', (t) => {
   const r = run(`${entry} try { itimer.alarm(0); } catch (e) { console.log(e.code, e.message); }`, { ITIMER_FFI: 'ctypes' });
-  t.is(r.stdout, `ERR_INVALID_ARG_VALUE ITIMER_FFI must be one of 'koffi', 'ffi-napi'. Received "ctypes"`, r.stderr);
+  t.is(r.stdout, `ERR_INVALID_ARG_VALUE The argument 'ITIMER_FFI' must be one of 'koffi', 'ffi-napi'. Received 'ctypes'`, r.stderr);
 });
 
 test('selectFfiDriver before first use wins over ITIMER_FFI; switching afterwards is refused', (t) => {

@@ -2,9 +2,13 @@
  * Arguments C cannot express are TypeError/RangeError with Node's codes, never truncated;
  * arguments C can express reach the kernel, which answers with its errno.
  */
+import { readFileSync } from 'node:fs';
 import test from 'ava';
 import {
   alarm,
+  alarmSeconds,
+  SIGRTMAX,
+  toSeconds,
   clockGettime,
   getitimer,
   setitimer,
@@ -12,6 +16,7 @@ import {
   sigaction,
   sigprocmask,
   sigtimedwait,
+  signalNumber,
   timerCreate,
   ualarm,
 } from '../../src/index.js';
@@ -83,7 +88,8 @@ test('signals and masks', (t) => {
   t.throws(() => sigaction(40, () => {}), { ...valueError, message: /has no name Node.js can listen to/ });
   t.throws(() => sigprocmask('add' as 'block', []), valueError);
   t.throws(() => sigprocmask('block', 'SIGUSR1' as never), typeError);
-  throwsSyscall(t, () => sigprocmask('block', [0]), 'EINVAL', 'sigprocmask');
+  // Linux has signals 1..64 (SIGRTMAX); a set cannot hold 0, and the kernel ignores bits past 64.
+  t.throws(() => sigprocmask('block', [0]), { ...rangeError, message: 'The value of "signals" is out of range. It must be signal numbers >= 1 && <= 64. Received 0' });
   throwsSyscall(t, () => sigtimedwait(['SIGUSR2'], -1), 'EINVAL', 'sigtimedwait');
 });
 
@@ -92,4 +98,46 @@ test('clocks and slack', (t) => {
   throwsSyscall(t, () => clockGettime(99), 'EINVAL', 'clock_gettime');
   t.throws(() => setTimerSlack(-1), rangeError);
   t.throws(() => setTimerSlack(2 ** 31), rangeError);
+});
+
+test('signal sets: signals 65..1024 are ERR_OUT_OF_RANGE, not silently dropped, and a refused set changes no mask', (t) => {
+  const before = sigprocmask('block');
+  for (const signal of [65, 100, 1024, 1025, -1]) {
+    t.throws(() => sigprocmask('block', ['SIGUSR1', signal]), { ...rangeError, message: /It must be signal numbers >= 1 && <= 64\. Received -?[\d_]+$/ });
+    t.throws(() => sigtimedwait(['SIGUSR1', signal], 0), rangeError);
+  }
+  t.deepEqual(sigprocmask('block'), before);
+  t.is(SIGRTMAX, 64);
+});
+
+test('SIGRTMAX is the kernel\'s: the signal masks in /proc/self/status have 64 bits', (t) => {
+  const status = readFileSync('/proc/self/status', 'utf8');
+  for (const field of ['SigPnd', 'SigBlk', 'SigIgn', 'SigCgt']) {
+    const match = new RegExp(`^${field}:\\s*([0-9a-f]+)$`, 'm').exec(status);
+    t.is(match?.[1]?.length, SIGRTMAX / 4, field);
+  }
+});
+
+test('toSeconds and alarmSeconds refuse what is not a timeval/timespec with a coded error', (t) => {
+  t.throws(() => toSeconds(5 as never), typeError);
+  t.throws(() => toSeconds(null as never), typeError);
+  t.throws(() => toSeconds({ sec: 1, usec: NaN }), rangeError);
+  t.throws(() => alarmSeconds('1' as never), typeError);
+  t.is(toSeconds({ sec: 1, nsec: 5e8 }), 1.5);
+  t.is(alarmSeconds({ sec: 0, usec: 1 }), 1);
+});
+
+test('sigaction: a handler that process.on cannot add (a proxy refusing reads) changes no disposition and no listener', (t) => {
+  const before = { ...sigaction('SIGUSR1'), listeners: process.listenerCount('SIGUSR1') };
+  const hostile = new Proxy(() => {}, {
+    get() {
+      throw new Error('the caller\'s own trap');
+    },
+  });
+  t.throws(() => sigaction('SIGUSR1', hostile), { message: 'the caller\'s own trap' });
+  t.deepEqual({ ...sigaction('SIGUSR1'), listeners: process.listenerCount('SIGUSR1') }, before);
+});
+
+test('argument errors name any argument, even one given as a symbol (no uncoded TypeError while building the message)', (t) => {
+  t.throws(() => signalNumber('SIGNOPE' as never, Symbol('x') as never), valueError);
 });
