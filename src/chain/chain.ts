@@ -72,6 +72,7 @@
 import { startupSnapshot } from 'node:v8';
 import type { AlarmBackend, BackendName, UnixBackend, VirtualBackend } from '../backends/index.js';
 import { monotonicNowNs } from '../backends/index.js';
+import { itimerError } from '../host/errors.js';
 import { validateInteger } from '../posix/validate.js';
 import { wakeNs } from './heap.js';
 import type { ListEntry, PassStats } from './timer-list.js';
@@ -97,8 +98,7 @@ const RUNAWAY_PASSES = 10_000;
 
 /** The error for a timer that keeps re-arming itself while time is driven by hand. */
 export function loopLimitError(loopLimit: number, unit: string): Error {
-  const error = new Error(`Aborting after ${loopLimit} ${unit}, assuming an infinite loop: a timer keeps re-arming itself`);
-  return Object.assign(error, { code: 'ERR_ITIMER_LOOP_LIMIT' });
+  return itimerError('ERR_ITIMER_LOOP_LIMIT', `Aborting after ${loopLimit} ${unit}, assuming an infinite loop: a timer keeps re-arming itself`);
 }
 
 /** Validates the `loopLimit` of the hand-driving calls: an integer from 1 to 2^31-1. */
@@ -443,8 +443,7 @@ export class TimerChain {
   #virtual(operation: string): VirtualBackend {
     const backend = this.#virtualTime;
     if (!backend) {
-      const error = new Error(`${operation}() drives virtual time: the chain runs on '${this.#backend?.name ?? 'no backend'}', not 'virtual'`);
-      throw Object.assign(error, { code: 'ERR_ITIMER_NOT_VIRTUAL' });
+      throw itimerError('ERR_ITIMER_NOT_VIRTUAL', `${operation}() drives virtual time: the chain runs on '${this.#backend?.name ?? 'no backend'}', not 'virtual'`);
     }
     return backend;
   }

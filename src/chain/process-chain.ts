@@ -9,6 +9,7 @@
 import type { AlarmConfig, BackendName } from '../backends/index.js';
 import { BACKENDS, configMessages, defaultOrder, describeBackends, parseAlarmConfig } from '../backends/index.js';
 import { startupSnapshot } from 'node:v8';
+import { itimerError } from '../host/errors.js';
 import { preloadFfi } from '../host/index.js';
 import { registerAtFork } from '../posix/atfork.js';
 import { validateInteger } from '../posix/validate.js';
@@ -126,8 +127,9 @@ function startFirst(target: TimerChain, order: readonly BackendName[], withoutFf
   const fallbacks = previous === undefined ? [] : [previous, 'libuv' as const].filter((name) => !order.includes(name));
   const fallback = fallbacks.find((name) => tryStart(name));
   const outcome = fallback ? `the chain runs on '${fallback}'` : previous === undefined ? 'the chain has not started' : 'the chain has no backend now';
-  const error = new Error(`No alarm backend could start (tried ${order.join(', ')}); ${outcome}:\n${failures.join('\n')}`);
-  throw Object.assign(error, { code: 'ERR_ITIMER_NO_ALARM_BACKEND', active: target.backendName });
+  throw Object.assign(itimerError('ERR_ITIMER_NO_ALARM_BACKEND', `No alarm backend could start (tried ${order.join(', ')}); ${outcome}:\n${failures.join('\n')}`), {
+    active: target.backendName,
+  });
 }
 
 /** The process's chain, started on first use. */

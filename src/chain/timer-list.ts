@@ -32,6 +32,7 @@
  * - No entry runs before its deadline on the list's clock.
  * @module
  */
+import { itimerError } from '../host/errors.js';
 import type { HeapEntry } from './heap.js';
 import { TimerHeap, wakeNs } from './heap.js';
 
@@ -145,7 +146,7 @@ export class TimerList<E extends ListEntry> {
    */
   insert(entry: E): boolean {
     if (entry.heapIndex !== IDLE) {
-      throw Object.assign(new Error('The timer is already armed: cancel it first, or re-arm it with rearmAbsolute()'), { code: 'ERR_ITIMER_ALREADY_ARMED' });
+      throw itimerError('ERR_ITIMER_ALREADY_ARMED', 'The timer is already armed: cancel it first, or re-arm it with rearmAbsolute()');
     }
     this.#heap.push(entry);
     if (entry.keepsAlive && this.#refCount++ === 0) this.onRefHeld(true);

@@ -21,6 +21,7 @@ import { getChain } from '../chain/process-chain.js';
 import { loopLimitError, validateLoopLimit, Waiter } from '../chain/chain.js';
 import type { ListEntry } from '../chain/timer-list.js';
 import { IDLE, TimerList } from '../chain/timer-list.js';
+import { itimerError } from '../host/errors.js';
 import { checked, host, watchReadable } from '../host/index.js';
 import type { PollWatcher } from '../host/index.js';
 import { CLOCK_REALTIME, clockGettime, TIMER_ABSTIME } from '../posix/index.js';
@@ -203,8 +204,7 @@ export class QemuClock {
 
   #handDriven(operation: string): void {
     if (!this.#byHand) {
-      const error = new Error(`${operation}() needs the virtual clock driven by hand: call driveByHand() first`);
-      throw Object.assign(error, { code: 'ERR_ITIMER_NOT_VIRTUAL' });
+      throw itimerError('ERR_ITIMER_NOT_VIRTUAL', `${operation}() needs the virtual clock driven by hand: call driveByHand() first`);
     }
   }
 

@@ -22,7 +22,8 @@
  * @module
  */
 import { invalidArgType } from '../posix/validate.js';
-import { Timer } from '../chain/timers.js';
+import { abortError, Timer } from '../chain/timers.js';
+import { itimerError } from '../host/errors.js';
 import { TIMEOUT_MAX } from './timers.js';
 
 /** Options of {@link setTimeout} and {@link setInterval}. */
@@ -37,11 +38,6 @@ export interface TimerPromiseOptions {
 function nodeDelayMs(after: unknown): number {
   const ms = Number(after);
   return ms >= 1 && ms <= TIMEOUT_MAX ? ms : 1;
-}
-
-/** Node's AbortError: `name` 'AbortError', `code` 'ABORT_ERR', `cause` the signal's reason. */
-function abortError(signal: AbortSignal): Error {
-  return Object.assign(new Error('The operation was aborted', { cause: signal.reason }), { name: 'AbortError', code: 'ABORT_ERR' });
 }
 
 /** Node's checks of the options of timers/promises; @returns `signal` and `ref`. */
@@ -158,7 +154,7 @@ export class IntervalIterator<T> implements AsyncIterableIterator<T> {
       this.#pending = false;
       return Promise.resolve({ value: this.#value, done: false });
     }
-    if (this.#waiting) return Promise.reject(Object.assign(new Error('next() called again before the previous tick resolved'), { code: 'ERR_ITIMER_CONCURRENT_NEXT' }));
+    if (this.#waiting) return Promise.reject(itimerError('ERR_ITIMER_CONCURRENT_NEXT', 'next() called again before the previous tick resolved'));
     return new Promise((resolve, reject) => (this.#waiting = { resolve, reject }));
   }
 
