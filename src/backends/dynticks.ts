@@ -9,7 +9,7 @@
  * alarm(2) and its users.
  * @module
  */
-import { checked, host } from '../host/index.js';
+import { checked, hotPathCalls } from '../host/index.js';
 import type { PosixTimer } from '../posix/index.js';
 import { timerCreate } from '../posix/index.js';
 import { addLibraryListener, removeLibraryListener } from '../posix/signals.js';
@@ -43,7 +43,8 @@ export function dynticksBackend(): AlarmBackend {
     rearm(_targetNs, deltaNs) {
       const wholeSec = Math.floor(deltaNs / 1e9);
       writeItimerRaw(next, wholeSec, Math.max(deltaNs - wholeSec * 1e9, 1)); // 0 would disarm
-      checked(host().timer_settime(timer!.id, 0, next, null), 'timer_settime');
+      const calls = hotPathCalls();
+      checked(calls.timer_settime(timer!.id, 0, next, null), 'timer_settime', calls);
     },
     disarm() {
       timer!.settime({});

@@ -4,8 +4,8 @@
  * by libuv on the event loop. No signal is involved.
  * @module
  */
-import { checked, host, watchReadable } from '../host/index.js';
-import type { PollWatcher } from '../host/index.js';
+import { checked, hotPathCalls, watchReadable } from '../host/index.js';
+import type { HostCalls, PollWatcher } from '../host/index.js';
 import { CLOCK_MONOTONIC, TIMER_ABSTIME } from '../posix/index.js';
 import { structBuffer, writeItimerRaw } from '../posix/structs.js';
 import { ORIGIN_SEC } from './time.js';
@@ -18,6 +18,7 @@ const TFD_CLOEXEC = 0o2000000;
 /** Creates the timerfd backend. */
 export function timerfdBackend(): AlarmBackend {
   let fd = -1;
+  let calls: HostCalls;
   let watcher: PollWatcher | undefined;
   const spec = structBuffer('itimerspec');
   const expirations = Buffer.alloc(8);
@@ -27,26 +28,27 @@ export function timerfdBackend(): AlarmBackend {
     description: 'timerfd_create(CLOCK_MONOTONIC), absolute deadlines; the fd is polled on the event loop; no signal',
     start(onAlarm) {
       requireMainThread(`The 'timerfd' backend`);
-      fd = checked(host().timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC), 'timerfd_create');
+      calls = hotPathCalls();
+      fd = checked(calls.timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC), 'timerfd_create', calls);
       watcher = watchReadable(fd, () => {
-        host().read(fd, expirations, 8); // drain; EAGAIN after a re-arm is harmless
+        calls.read(fd, expirations, 8); // drain; EAGAIN after a re-arm is harmless
         onAlarm();
       });
     },
     stop() {
       watcher?.close();
       watcher = undefined;
-      if (fd >= 0) host().close(fd);
+      if (fd >= 0) calls.close(fd);
       fd = -1;
     },
     rearm(targetNs) {
       const wholeSec = Math.floor(targetNs / 1e9);
       writeItimerRaw(spec, ORIGIN_SEC + wholeSec, targetNs - wholeSec * 1e9);
-      checked(host().timerfd_settime(fd, TIMER_ABSTIME, spec, null), 'timerfd_settime');
+      checked(calls.timerfd_settime(fd, TIMER_ABSTIME, spec, null), 'timerfd_settime', calls);
     },
     disarm() {
       writeItimerRaw(spec, 0, 0);
-      checked(host().timerfd_settime(fd, 0, spec, null), 'timerfd_settime');
+      checked(calls.timerfd_settime(fd, 0, spec, null), 'timerfd_settime', calls);
     },
   };
 }

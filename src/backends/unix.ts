@@ -15,7 +15,7 @@
  *   expiry ends the process at the alarm's deadline.
  * @module
  */
-import { checked, host, layoutsFor } from '../host/index.js';
+import { checked, host, hotPathCalls, layoutsFor } from '../host/index.js';
 import { ITIMER_REAL, SA_FLAGS } from '../posix/index.js';
 import { addLibraryListener, claimSignal, releaseSignal, removeLibraryListener } from '../posix/signals.js';
 import { structBuffer, writeItimerRaw } from '../posix/structs.js';
@@ -75,7 +75,8 @@ export function unixBackend(): UnixBackend {
     expiresAtNs = usec === 0 ? undefined : nowNs + usec * 1000;
     periodNs = intervalUsec * 1000;
     writeItimerRaw(value, Math.floor(usec / 1e6), usec % 1e6, Math.floor(intervalUsec / 1e6), intervalUsec % 1e6);
-    checked(host().setitimer(ITIMER_REAL, value, null), 'setitimer');
+    const calls = hotPathCalls();
+    checked(calls.setitimer(ITIMER_REAL, value, null), 'setitimer', calls);
   };
   const restoreLibuvAction = () => {
     if (!libuvAction) return;

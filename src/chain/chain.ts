@@ -73,7 +73,7 @@ import { startupSnapshot } from 'node:v8';
 import type { AlarmBackend, BackendName, UnixBackend, VirtualBackend } from '../backends/index.js';
 import { monotonicNowNs } from '../backends/index.js';
 import { itimerError } from '../host/errors.js';
-import { validateInteger } from '../posix/validate.js';
+import { invalidArgType, outOfRange, validateInteger } from '../posix/validate.js';
 import { wakeNs } from './heap.js';
 import type { ListEntry, PassStats } from './timer-list.js';
 import { IDLE, TimerList } from './timer-list.js';
@@ -158,6 +158,11 @@ export class Waiter implements ListEntry {
   get armed(): boolean {
     return this.heapIndex !== IDLE;
   }
+}
+
+/** The chain's methods take only its own entries: anything else is refused before any change. */
+function checkWaiter(waiter: unknown): asserts waiter is Waiter {
+  if (!(waiter instanceof Waiter)) throw invalidArgType('waiter', 'a Waiter (or Timer)', waiter);
 }
 
 /** Counters for benchmarks and diagnostics. */
@@ -258,6 +263,8 @@ export class TimerChain {
    * Throws what `backend.start` throws, leaving the chain without a backend.
    */
   start(backend: AlarmBackend): void {
+    const shaped = typeof backend === 'object' && backend !== null && (['start', 'stop', 'rearm', 'disarm'] as const).every((m) => typeof backend[m] === 'function');
+    if (!shaped) throw invalidArgType('backend', 'an alarm backend (start, stop, rearm, disarm)', backend);
     this.stop();
     backend.start(this.#onWake);
     this.#backend = backend;
@@ -285,6 +292,8 @@ export class TimerChain {
    * @throws Error `ERR_ITIMER_ALREADY_ARMED` if it is armed.
    */
   arm(waiter: Waiter): void {
+    checkWaiter(waiter);
+    if (!Number.isSafeInteger(waiter.deadlineNs)) throw outOfRange('waiter.deadlineNs', 'a safe integer', waiter.deadlineNs);
     if (waiter.spinMarginNs < 0) waiter.spinMarginNs = -this.#autoSpinMarginNs;
     if (this.#list.insert(waiter) && !this.#list.inPass) this.#markDirty();
   }
@@ -304,6 +313,7 @@ export class TimerChain {
    *   (even when called from its own callback), or was never armed.
    */
   cancel(waiter: Waiter): boolean {
+    checkWaiter(waiter);
     return this.#list.remove(waiter);
   }
 
@@ -312,6 +322,8 @@ export class TimerChain {
    * @returns what {@link TimerChain.cancel} returned.
    */
   rearmAbsolute(waiter: Waiter, deadlineNs: number): boolean {
+    checkWaiter(waiter);
+    if (!Number.isSafeInteger(deadlineNs)) throw outOfRange('deadlineNs', 'a safe integer', deadlineNs);
     const removed = this.#list.remove(waiter);
     waiter.deadlineNs = deadlineNs;
     this.arm(waiter);
@@ -328,6 +340,8 @@ export class TimerChain {
 
   /** Changes whether an armed or unarmed waiter keeps the process alive. */
   setRef(waiter: Waiter, ref: boolean): void {
+    checkWaiter(waiter);
+    if (typeof ref !== 'boolean') throw invalidArgType('ref', 'of type boolean', ref);
     this.#list.setRef(waiter, ref);
   }
 

@@ -14,7 +14,6 @@ export {
   type ChainStats,
 } from './chain.js';
 export type { ListEntry, PassStats } from './timer-list.js';
-export { TimerHeap, type HeapEntry } from './heap.js';
 export {
   activeAlarm,
   availableAlarms,

@@ -287,7 +287,9 @@ export class QemuClock {
       chain.cancel(this.#waiter);
       return;
     }
-    chain.rearmAbsolute(this.#waiter, chain.now() + Math.max(head.deadlineNs - this.ns, 0));
+    // Saturated: a clock time further away than the chain's range never comes in this process.
+    const deadlineNs = Math.min(Math.round(chain.now() + Math.max(head.deadlineNs - this.ns, 0)), Number.MAX_SAFE_INTEGER);
+    chain.rearmAbsolute(this.#waiter, deadlineNs);
   }
 }
 

@@ -91,7 +91,21 @@ export function preloadFfi(): void {
  * Returns `result` unless it is `-1`, in which case throws the errno error of `syscall`.
  * Call it straight after the libc call, before anything else can change `errno`.
  */
-export function checked(result: number, syscall: string): number {
-  if (result === -1) throw syscallError(host().errno(), syscall);
+export function checked(result: number, syscall: string, calls: HostCalls = host()): number {
+  if (result === -1) throw syscallError(calls.errno(), syscall);
   return result;
+}
+
+let koffiCalls: HostCalls | undefined;
+
+/**
+ * The calls the timer chain's backends make on every re-arm and wake-up, always through
+ * koffi whatever driver {@link selectFfiDriver} chose for the POSIX API: koffi is a
+ * dependency in any case (its poll watcher), costs ~0.1 µs a call, and retains nothing,
+ * where the ffi-napi driver grows by kilobytes per call (docs/reliability.md). Check results
+ * with `checked(result, syscall, hotPathCalls())`, so errno comes from the same driver.
+ */
+export function hotPathCalls(): HostCalls {
+  if (loaded?.name === 'koffi') return loaded.calls;
+  return (koffiCalls ??= DRIVERS.koffi().bind(LIBC));
 }

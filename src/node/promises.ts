@@ -24,7 +24,7 @@
 import { invalidArgType } from '../posix/validate.js';
 import { abortError, Timer } from '../chain/timers.js';
 import { itimerError } from '../host/errors.js';
-import { TIMEOUT_MAX } from './timers.js';
+import { nodeDelayMs } from './delay.js';
 
 /** Options of {@link setTimeout} and {@link setInterval}. */
 export interface TimerPromiseOptions {
@@ -32,12 +32,6 @@ export interface TimerPromiseOptions {
   signal?: AbortSignal;
   /** Keep the process alive while waiting (default true). */
   ref?: boolean;
-}
-
-/** Node's rule for a delay in ms (no warning here: timers/promises emits none). */
-function nodeDelayMs(after: unknown): number {
-  const ms = Number(after);
-  return ms >= 1 && ms <= TIMEOUT_MAX ? ms : 1;
 }
 
 /** Node's checks of the options of timers/promises; @returns `signal` and `ref`. */
@@ -57,8 +51,10 @@ function checkOptions(options: unknown): { signal: AbortSignal | undefined; ref:
 export function setTimeout<T = void>(delay?: number, value?: T, options: TimerPromiseOptions = {}): Promise<T> {
   let signal: AbortSignal | undefined;
   let ref: boolean;
+  let delayMs: number;
   try {
     ({ signal, ref } = checkOptions(options));
+    delayMs = nodeDelayMs(delay, false); // timers/promises emits no overflow warning
   } catch (error) {
     return Promise.reject(error);
   }
@@ -75,7 +71,7 @@ export function setTimeout<T = void>(delay?: number, value?: T, options: TimerPr
       },
       { ref },
     )
-      .setRelative(nodeDelayMs(delay))
+      .setRelative(delayMs)
       .arm();
     signal?.addEventListener('abort', onAbort, { once: true });
   });
@@ -113,9 +109,15 @@ export class IntervalIterator<T> implements AsyncIterableIterator<T> {
     } catch (error) {
       this.#error = error;
     }
+    let delayMs = 1;
+    try {
+      if (checked) delayMs = nodeDelayMs(delay, false);
+    } catch (error) {
+      this.#error = error;
+      checked = undefined;
+    }
     this.#signal = checked?.signal;
     if (!checked || checked.signal?.aborted) return;
-    const delayMs = nodeDelayMs(delay);
     this.#timer = new Timer((overrun) => this.#tick(overrun), { ref: checked.ref }).setRelative(delayMs).setInterval(delayMs).arm();
     checked.signal?.addEventListener('abort', this.#onAbort, { once: true });
   }

@@ -31,19 +31,9 @@
  */
 import { invalidArgType } from '../posix/validate.js';
 import { clearTimer, Timer } from '../chain/timers.js';
+import { nodeDelayMs } from './delay.js';
 
-/** The largest delay Node accepts, in ms: 2^31-1. Larger delays become 1 ms, with a warning. */
-export const TIMEOUT_MAX = 2 ** 31 - 1;
-
-/** Node's rule for a delay in ms: `+after`, then 1 unless in [1, TIMEOUT_MAX]. */
-function nodeDelayMs(after: unknown): number {
-  const ms = Number(after);
-  if (ms >= 1 && ms <= TIMEOUT_MAX) return ms;
-  if (ms > TIMEOUT_MAX) {
-    process.emitWarning(`${ms} does not fit into a 32-bit signed integer.\nTimeout duration was set to 1.`, 'TimeoutOverflowWarning');
-  }
-  return 1;
-}
+export { TIMEOUT_MAX } from './delay.js';
 
 /** Runs a Node-style timer's callback: `this` is the timer, the extra arguments follow. */
 function runCallback(this: Timeout): void {

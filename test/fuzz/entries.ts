@@ -18,7 +18,7 @@ import * as timers from '../../src/node/timers.js';
 import { adversarial } from './values.js';
 
 const {
-  AlarmEvents, AlarmFile, ClockTimer, Kqueue, PosixTimer, QemuClock, Timer, TimerChain, TimerHeap, Waiter,
+  AlarmEvents, AlarmFile, ClockTimer, Kqueue, PosixTimer, QemuClock, Timer, TimerChain, Waiter,
 } = itimer;
 
 /** The groups of entries, each run in its own child process. */
@@ -178,14 +178,6 @@ export const ENTRIES: readonly Entry<any>[] = [
   {
     name: 'TimerChain#start', groups: IN_PROCESS, args: [arg()],
     setup: () => new TimerChain(), call: (c, [b]) => c.start(b as never), observe: (c) => c.backendName, cleanup: (c) => c.stop(),
-  },
-  {
-    name: 'TimerHeap#push', groups: IN_PROCESS, args: [arg({ deadlineNs: 5, heapIndex: -1 })],
-    setup: () => new TimerHeap(), call: (h, [e]) => h.push(e as never), observe: (h) => h.size,
-  },
-  {
-    name: 'TimerHeap#remove', groups: IN_PROCESS, args: [arg({ deadlineNs: 5, heapIndex: -1 })],
-    setup: () => new TimerHeap(), call: (h, [e]) => h.remove(e as never), observe: (h) => h.size,
   },
   {
     name: 'configureAlarms', groups: IN_PROCESS, args: [arg('help', 'timerfd', 'dynticks,timerfd')],
