@@ -36,5 +36,24 @@ const chainSection =
   '`itimer conformance --clock unix`: the chain runs on the unix backend, so alarm, ualarm, ' +
   "setitimer/getitimer('real') and pause are served by its virtual ITIMER_REAL.\n\n" +
   formatMarkdown([chainRun]);
-writeFileSync(docPath, `${head}${marker}\n\nMeasured on: ${host}.\n\n### Every case, against the kernel, through each FFI driver\n\n${formatMarkdown(runs)}\n\n${chainSection}\n`);
+/** Reference → cases, from the cases' structured references. */
+function referenceMap(/** @type {{ id: string, references: { suite: string, id: string, file?: string }[] }[]} */ reports) {
+  /** @type {Map<string, { suite: string, id: string, file?: string, cases: string[] }>} */
+  const map = new Map();
+  for (const report of reports) {
+    for (const ref of report.references) {
+      const key = `${ref.suite}\u0000${ref.id}`;
+      const entry = map.get(key) ?? { suite: ref.suite, id: ref.id, file: ref.file, cases: [] };
+      if (!entry.cases.includes(report.id)) entry.cases.push(report.id);
+      map.set(key, entry);
+    }
+  }
+  const rows = [...map.values()].sort((a, b) => a.suite.localeCompare(b.suite) || a.id.localeCompare(b.id, 'en', { numeric: true }));
+  return ['| suite | reference | file | case(s) |', '|---|---|---|---|', ...rows.map((r) => `| ${r.suite} | ${r.id} | ${r.file ? `\`${r.file}\`` : ''} | ${r.cases.map((c) => `\`${c}\``).join(', ')} |`)].join('\n');
+}
+
+writeFileSync(
+  docPath,
+  `${head}${marker}\n\nMeasured on: ${host}.\n\n### Every case, against the kernel, through each FFI driver\n\n${formatMarkdown(runs)}\n\n${chainSection}\n\n### References → cases\n\n${referenceMap(runs[0]?.reports ?? [])}\n`,
+);
 process.stderr.write(`wrote ${docPath.pathname}\n`);

@@ -49,8 +49,8 @@ test('conformance prints a table and a summary line', (t) => {
 test('conformance: a case that cannot run here is skipped with its reason, counted apart, and does not fail the run', async (t) => {
   const { formatTable, summary } = await import('../src/cli/conformance/report.js');
   const reports = [
-    { id: 'a/ok', title: 'ok', reference: 'r', expected: 'x', got: 'x', pass: true, ms: 1 },
-    { id: 'b/skip', title: 'needs a tool', reference: 'r', expected: 'x', got: '', skipped: 'needs esbuild, not installed here', pass: false, ms: 1 },
+    { id: 'a/ok', title: 'ok', reference: 'r', references: [], expected: 'x', got: 'x', pass: true, ms: 1 },
+    { id: 'b/skip', title: 'needs a tool', reference: 'r', references: [], expected: 'x', got: '', skipped: 'needs esbuild, not installed here', pass: false, ms: 1 },
   ];
   t.deepEqual(summary(reports), { passed: 1, failed: 0, skipped: 1 });
   const table = formatTable(reports);

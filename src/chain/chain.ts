@@ -293,7 +293,8 @@ export class TimerChain {
    */
   arm(waiter: Waiter): void {
     checkWaiter(waiter);
-    if (!Number.isSafeInteger(waiter.deadlineNs)) throw outOfRange('waiter.deadlineNs', 'a safe integer', waiter.deadlineNs);
+    // Finite, not necessarily safe: alarm(UINT_MAX) on the chain is 136 years of ns.
+    if (!Number.isFinite(waiter.deadlineNs)) throw outOfRange('waiter.deadlineNs', 'a finite number', waiter.deadlineNs);
     if (waiter.spinMarginNs < 0) waiter.spinMarginNs = -this.#autoSpinMarginNs;
     if (this.#list.insert(waiter) && !this.#list.inPass) this.#markDirty();
   }
@@ -323,7 +324,7 @@ export class TimerChain {
    */
   rearmAbsolute(waiter: Waiter, deadlineNs: number): boolean {
     checkWaiter(waiter);
-    if (!Number.isSafeInteger(deadlineNs)) throw outOfRange('deadlineNs', 'a safe integer', deadlineNs);
+    if (!Number.isFinite(deadlineNs)) throw outOfRange('deadlineNs', 'a finite number', deadlineNs);
     const removed = this.#list.remove(waiter);
     waiter.deadlineNs = deadlineNs;
     this.arm(waiter);

@@ -6,7 +6,7 @@ import test from 'ava';
 import type { FfiDriverName } from '../../src/host/index.js';
 import { ffiDriverName, selectFfiDriver } from '../../src/host/index.js';
 import { CASES } from '../../src/cli/conformance/cases/index.js';
-import { runCase } from '../../src/cli/conformance/framework.js';
+import { formatReferences, runCase } from '../../src/cli/conformance/framework.js';
 import { configureAlarms, getChain } from '../../src/chain/process-chain.js';
 
 const MAX_CHILDREN = 3;
@@ -42,7 +42,7 @@ export function registerConformance(driver: FfiDriverName, clock?: string): void
       try {
         const report = await runCase(testCase);
         t.is(ffiDriverName(), driver);
-        t.is(report.got, report.expected, `${testCase.title} (${testCase.reference})`);
+        t.is(report.got, report.expected, `${testCase.title} (${formatReferences(testCase.references)})`);
         if (report.note) t.log(report.note);
       } finally {
         release();

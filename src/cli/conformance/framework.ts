@@ -54,14 +54,49 @@ export interface CaseResult {
   skipped?: string;
 }
 
+/** Where an expectation comes from. */
+export interface Reference {
+  /** The reference: a man page, the Linux Test Project, a source tree, another suite. */
+  readonly suite: 'man' | 'LTP' | 'Linux' | 'glibc' | 'QEMU' | 'Node' | 'CPython' | 'FreeBSD' | 'itimer';
+  /** The page, test or function: `alarm(2)`, `alarm02`, `alarm_setitimer`. */
+  readonly id: string;
+  /** The section, quote or aspect that states the expectation. */
+  readonly detail?: string;
+  /** The file in its repository, where there is one (LTP: under testcases/kernel/syscalls). */
+  readonly file?: string;
+}
+
+/** A man page reference: `man('alarm(2)', 'RETURN VALUE')`. */
+export function man(page: string, detail?: string): Reference {
+  return detail === undefined ? { suite: 'man', id: page } : { suite: 'man', id: page, detail };
+}
+
+/** An LTP test by id (`alarm02`), with its file in the LTP tree. */
+export function ltp(id: string, detail?: string): Reference {
+  const file = `testcases/kernel/syscalls/${id.replace(/\d+$/, '')}/${id}.c`;
+  return detail === undefined ? { suite: 'LTP', id, file } : { suite: 'LTP', id, detail, file };
+}
+
+/** Any other reference: a function in a source tree, another project's tests, itimer's own design. */
+export function source(suite: Reference['suite'], id: string, detail?: string, file?: string): Reference {
+  return { suite, id, ...(detail === undefined ? {} : { detail }), ...(file === undefined ? {} : { file }) };
+}
+
+/** References as one line: `alarm(2) RETURN VALUE; LTP alarm02`. */
+export function formatReferences(references: readonly Reference[]): string {
+  return references
+    .map((r) => `${r.suite === 'man' ? '' : `${r.suite} `}${r.id}${r.detail ? ` (${r.detail})` : ''}`)
+    .join('; ');
+}
+
 /** One conformance case. */
 export interface ConformanceCase {
   /** Unique id, `call/what`, e.g. `alarm/boundary-values`. */
   readonly id: string;
   /** What is checked, in a few words. */
   readonly title: string;
-  /** Where the expectation comes from: man page section and/or LTP test. */
-  readonly reference: string;
+  /** Where the expectation comes from: man pages, LTP tests, other reference suites or sources. */
+  readonly references: readonly Reference[];
   /** Code run in a fresh child process (for anything that signals or kills). */
   readonly child?: (args: readonly string[]) => void | Promise<void>;
   /** True when `run` changes process-wide timer state in the current process: run such cases one at a time. */
@@ -82,8 +117,10 @@ export interface CaseReport extends CaseResult {
   id: string;
   /** Its title. */
   title: string;
-  /** Its reference. */
+  /** Its references, as one line (see {@link formatReferences}). */
   reference: string;
+  /** Its references, structured. */
+  references: readonly Reference[];
   /** True when `got === expected` (and the case was not skipped). */
   pass: boolean;
   /** Wall time taken, in milliseconds. */
@@ -132,7 +169,8 @@ export async function runCase(testCase: ConformanceCase): Promise<CaseReport> {
   return {
     id: testCase.id,
     title: testCase.title,
-    reference: testCase.reference,
+    reference: formatReferences(testCase.references),
+    references: testCase.references,
     ...result,
     pass: result.skipped === undefined && result.got === result.expected,
     ms: Math.round(performance.now() - started),

@@ -7,7 +7,7 @@ import { host } from '../../../host/index.js';
 import { alarm, getitimer, pause, setitimer, ualarm } from '../../../chain/itimer-real.js';
 import { alarmSeconds, ITIMER_REAL, sigaction } from '../../../posix/index.js';
 import type { ConformanceCase } from '../framework.js';
-import { expectChild, outcomeOf, print, sleepSync, until, within } from '../framework.js';
+import { expectChild, outcomeOf, print, sleepSync, until, within, ltp, man, source } from '../framework.js';
 
 const INT_MAX = 2 ** 31 - 1;
 const UINT_MAX = 2 ** 32 - 1;
@@ -24,7 +24,7 @@ export const alarmCases: ConformanceCase[] = [
     id: 'alarm/boundary-values',
     itimerReal: true,
     title: 'alarm(sec) returns 0, then alarm(0) returns exactly sec, for INT_MAX, UINT_MAX/2, UINT_MAX/4, UINT_MAX',
-    reference: 'alarm(2) RETURN VALUE; LTP alarm02',
+    references: [man('alarm(2)', 'RETURN VALUE'), ltp('alarm02')],
     serial: true,
     run() {
       const values = [INT_MAX, Math.floor(UINT_MAX / 2), Math.floor(UINT_MAX / 4), UINT_MAX];
@@ -38,7 +38,7 @@ export const alarmCases: ConformanceCase[] = [
     id: 'alarm/remaining-after-sleep',
     itimerReal: true,
     title: 'alarm(10), 1 s later alarm(1) returns 9 and exactly one SIGALRM follows',
-    reference: 'alarm(2) RETURN VALUE; LTP alarm05',
+    references: [man('alarm(2)', 'RETURN VALUE'), ltp('alarm05')],
     async child() {
       const alarms = countSignals('SIGALRM');
       print('first', alarm(10));
@@ -54,7 +54,7 @@ export const alarmCases: ConformanceCase[] = [
     id: 'alarm/zero-cancels',
     itimerReal: true,
     title: 'alarm(2), 1 s later alarm(0) returns 1, and no SIGALRM arrives',
-    reference: 'alarm(2) DESCRIPTION ("If seconds is zero, any pending alarm is canceled"); LTP alarm06',
+    references: [man('alarm(2)', 'DESCRIPTION (\'If seconds is zero, any pending alarm is canceled\')'), ltp('alarm06')],
     async child() {
       const alarms = countSignals('SIGALRM');
       print('first', alarm(2));
@@ -69,7 +69,7 @@ export const alarmCases: ConformanceCase[] = [
   {
     id: 'alarm/rounding-matches-kernel',
     title: "the previous alarm's remaining time is rounded as the kernel's alarm does (after setitimer 0.2 s, 2.3 s, 2.6 s, 1.5 s)",
-    reference: 'Linux alarm_setitimer (kernel/time/itimer.c); itimer alarm() vs libc alarm()',
+    references: [source('Linux', 'alarm_setitimer', undefined, 'kernel/time/itimer.c'), source('itimer', 'alarm() vs libc alarm()')],
     serial: true,
     run() {
       const remaining = [0.2, 2.3, 2.6, 1.5];
@@ -89,7 +89,7 @@ export const alarmCases: ConformanceCase[] = [
   {
     id: 'alarm/rounding-rule',
     title: 'the rounding of a remaining {sec, usec} to alarm seconds, at the boundaries',
-    reference: 'Linux alarm_setitimer; alarm(2) NOTES',
+    references: [source('Linux', 'alarm_setitimer'), man('alarm(2)', 'NOTES')],
     run() {
       const samples = [
         { sec: 0, usec: 0 },
@@ -106,7 +106,7 @@ export const alarmCases: ConformanceCase[] = [
     id: 'alarm/default-action-kills',
     itimerReal: true,
     title: 'with no handler, the alarm ends the process by SIGALRM even in a synchronous busy loop',
-    reference: 'alarm(2), signal(7) (SIGALRM: Term)',
+    references: [man('alarm(2)'), man('signal(7)', 'SIGALRM: Term')],
     child() {
       print('armed', alarm(1));
       for (;;);
@@ -117,7 +117,7 @@ export const alarmCases: ConformanceCase[] = [
     id: 'alarm/shares-itimer-real',
     itimerReal: true,
     title: 'alarm and setitimer(ITIMER_REAL) are one timer: each sees and replaces the other',
-    reference: 'alarm(2) NOTES; setitimer(2)',
+    references: [man('alarm(2)', 'NOTES'), man('setitimer(2)')],
     serial: true,
     run() {
       alarm(5);
@@ -137,7 +137,7 @@ export const alarmCases: ConformanceCase[] = [
     id: 'alarm/no-truncation',
     itimerReal: true,
     title: 'seconds the C unsigned int cannot hold are rejected, not truncated (alarm(2**32 + 5) must not arm 5 s)',
-    reference: 'alarm(2) SYNOPSIS (unsigned int seconds); itimer DESIGN.md',
+    references: [man('alarm(2)', 'SYNOPSIS (unsigned int seconds)'), source('itimer', 'DESIGN.md')],
     serial: true,
     run() {
       const results = [2 ** 32 + 5, -1, 1.5, Number.NaN, '5'].map((v) => outcomeOf(() => alarm(v as number)));
@@ -152,7 +152,7 @@ export const alarmCases: ConformanceCase[] = [
     id: 'ualarm/previous-value',
     itimerReal: true,
     title: 'ualarm(500000) returns 0; ualarm(0) then returns the microseconds left, in (400000, 500000]',
-    reference: 'ualarm(3) RETURN VALUE',
+    references: [man('ualarm(3)', 'RETURN VALUE')],
     serial: true,
     run() {
       const first = ualarm(500_000);
@@ -164,7 +164,7 @@ export const alarmCases: ConformanceCase[] = [
     id: 'ualarm/einval',
     itimerReal: true,
     title: 'ualarm with usecs or interval ≥ 1 000 000 fails with EINVAL',
-    reference: 'ualarm(3) ERRORS (glibc: tv_usec out of range)',
+    references: [man('ualarm(3)', 'ERRORS (glibc: tv_usec out of range)')],
     serial: true,
     run() {
       return {
@@ -177,7 +177,7 @@ export const alarmCases: ConformanceCase[] = [
     id: 'ualarm/interval',
     itimerReal: true,
     title: 'ualarm(20000, 20000) delivers SIGALRM repeatedly to the handler; pause() returns after each',
-    reference: 'ualarm(3) DESCRIPTION; pause(2)',
+    references: [man('ualarm(3)', 'DESCRIPTION'), man('pause(2)')],
     async child() {
       const alarms = countSignals('SIGALRM');
       ualarm(20_000, 20_000);

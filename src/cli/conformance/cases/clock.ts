@@ -4,13 +4,13 @@
  */
 import { clockGetres, clockGettime, getTimerSlack, setTimerSlack } from '../../../posix/index.js';
 import type { ConformanceCase } from '../framework.js';
-import { expectChild, outcomeOf, print } from '../framework.js';
+import { expectChild, outcomeOf, print, man } from '../framework.js';
 
 export const clockCases: ConformanceCase[] = [
   {
     id: 'clock_gettime/monotonic-and-einval',
     title: 'CLOCK_MONOTONIC never goes backwards; nsec is in [0, 1e9); an invalid clock id is EINVAL',
-    reference: 'clock_gettime(2)',
+    references: [man('clock_gettime(2)')],
     run() {
       let previous = clockGettime('CLOCK_MONOTONIC');
       let problems = 0;
@@ -25,7 +25,7 @@ export const clockCases: ConformanceCase[] = [
   {
     id: 'clock_getres/resolutions',
     title: 'high-resolution clocks report 1 ns; the _COARSE clocks one jiffy (1/HZ, 1 ms to 10 ms)',
-    reference: 'clock_getres(2), time(7)',
+    references: [man('clock_getres(2)'), man('time(7)')],
     run() {
       const fine = (['CLOCK_REALTIME', 'CLOCK_MONOTONIC', 'CLOCK_BOOTTIME'] as const).map((c) => clockGetres(c));
       const coarse = clockGetres('CLOCK_MONOTONIC_COARSE');
@@ -39,7 +39,7 @@ export const clockCases: ConformanceCase[] = [
   {
     id: 'prctl/timer-slack',
     title: 'a new thread starts with the default 50 µs slack; PR_SET_TIMERSLACK 1 reads back 1; 0 restores the default',
-    reference: 'prctl(2) (PR_SET_TIMERSLACK, PR_GET_TIMERSLACK)',
+    references: [man('prctl(2)', 'PR_SET_TIMERSLACK, PR_GET_TIMERSLACK')],
     child() {
       const initial = getTimerSlack();
       setTimerSlack(1);

@@ -6,7 +6,7 @@ import type { Itimerval } from '../../../posix/index.js';
 import { getitimer, pause, setitimer } from '../../../chain/itimer-real.js';
 import { clockGetres, ITIMER_PROF, ITIMER_REAL, ITIMER_VIRTUAL, sigaction } from '../../../posix/index.js';
 import type { ConformanceCase } from '../framework.js';
-import { expectChild, burnCpu, outcomeOf, print, sleepSync, until, within } from '../framework.js';
+import { expectChild, burnCpu, outcomeOf, print, sleepSync, until, within, ltp, man } from '../framework.js';
 
 const TIMERS = [
   { which: ITIMER_REAL, name: 'ITIMER_REAL', signal: 'SIGALRM' },
@@ -42,7 +42,7 @@ function setitimerOldValueCase(timer: (typeof TIMERS)[number]): ConformanceCase 
     id: `setitimer/old-value-and-delivery-${timer.name.slice(7).toLowerCase()}`,
     itimerReal: true,
     title: `${timer.name}: the old value comes back within LTP's tolerance; a periodic timer delivers >10 ${timer.signal}; with SIG_DFL the process dies by it`,
-    reference: 'setitimer(2); LTP setitimer01',
+    references: [man('setitimer(2)'), ltp('setitimer01')],
     async child() {
       const step = jiffyUsec();
       const sec = 9 + Math.floor(step / 1000);
@@ -68,7 +68,7 @@ export const itimerCases: ConformanceCase[] = [
     id: 'getitimer/initially-zero',
     itimerReal: true,
     title: 'in a new process every interval timer reads as zero',
-    reference: 'getitimer(2); LTP getitimer01',
+    references: [man('getitimer(2)'), ltp('getitimer01')],
     child() {
       print(TIMERS.map((t) => `${t.name} ${zero(getitimer(t.which)) ? 'zero' : JSON.stringify(getitimer(t.which))}`).join(', '));
     },
@@ -78,7 +78,7 @@ export const itimerCases: ConformanceCase[] = [
     id: 'getitimer/read-back',
     itimerReal: true,
     title: 'after setitimer({100 s, 10000 µs}) getitimer gives the interval exactly and the value within LTP\'s tolerance',
-    reference: 'getitimer(2); LTP getitimer01',
+    references: [man('getitimer(2)'), ltp('getitimer01')],
     serial: true,
     run() {
       const got = TIMERS.map((t) => {
@@ -94,7 +94,7 @@ export const itimerCases: ConformanceCase[] = [
     id: 'getitimer/einval',
     itimerReal: true,
     title: 'an invalid which (-2, 3) fails with EINVAL',
-    reference: 'getitimer(2) ERRORS; LTP getitimer02',
+    references: [man('getitimer(2)', 'ERRORS'), ltp('getitimer02')],
     run() {
       return { expected: 'EINVAL EINVAL', got: `${outcomeOf(() => getitimer(-ITIMER_PROF))} ${outcomeOf(() => getitimer(3))}` };
     },
@@ -104,7 +104,7 @@ export const itimerCases: ConformanceCase[] = [
     id: 'setitimer/einval',
     itimerReal: true,
     title: 'invalid which, tv_usec ≥ 1e6, negative tv_usec, negative tv_sec: EINVAL, and nothing is armed',
-    reference: 'setitimer(2) ERRORS; LTP setitimer02',
+    references: [man('setitimer(2)', 'ERRORS'), ltp('setitimer02')],
     serial: true,
     run() {
       const results = [
@@ -126,7 +126,7 @@ export const itimerCases: ConformanceCase[] = [
     id: 'setitimer/returns-remaining',
     itimerReal: true,
     title: 'disarming returns the remaining time of the previous setting and its interval',
-    reference: 'setitimer(2) ("old_value ... the previous value of the timer")',
+    references: [man('setitimer(2)', '\'old_value ... the previous value of the timer\'')],
     serial: true,
     run() {
       setitimer('real', { value: { sec: 10 }, interval: { sec: 3, usec: 250 } });
@@ -141,7 +141,7 @@ export const itimerCases: ConformanceCase[] = [
     id: 'setitimer/zero-value-disarms',
     itimerReal: true,
     title: 'a zero it_value disarms the timer; the interval is not kept',
-    reference: 'setitimer(2) ("If both fields in new_value.it_value are zero, then the timer is disarmed")',
+    references: [man('setitimer(2)', '\'If both fields in new_value.it_value are zero, then the timer is disarmed\'')],
     serial: true,
     run() {
       setitimer('real', { value: { sec: 0 }, interval: { sec: 1 } });
@@ -153,7 +153,7 @@ export const itimerCases: ConformanceCase[] = [
     id: 'setitimer/one-shot-expires',
     itimerReal: true,
     title: 'a one-shot ITIMER_REAL delivers SIGALRM once and then reads as zero',
-    reference: 'setitimer(2) ("If both fields in new_value.it_interval are zero, the timer expires just once")',
+    references: [man('setitimer(2)', '\'If both fields in new_value.it_interval are zero, the timer expires just once\'')],
     child() {
       sigaction('SIGALRM', () => {});
       setitimer('real', { value: { usec: 50_000 } });
@@ -165,7 +165,7 @@ export const itimerCases: ConformanceCase[] = [
   {
     id: 'setitimer/virtual-counts-cpu-only',
     title: 'ITIMER_VIRTUAL does not run down while the process sleeps; it does while it computes',
-    reference: 'setitimer(2) (ITIMER_VIRTUAL: "counts down against the user-mode CPU time consumed by the process")',
+    references: [man('setitimer(2)', 'ITIMER_VIRTUAL: \'counts down against the user-mode CPU time consumed by the process\'')],
     child() {
       setitimer('virtual', { value: { sec: 1 } });
       const before = getitimer('virtual').value;

@@ -7,7 +7,7 @@ import { alarm, getitimer, setitimer } from '../../../chain/itimer-real.js';
 import { execvp, registerAtFork, timerCreate } from '../../../posix/index.js';
 import { runAtFork } from '../../../posix/atfork.js';
 import type { ConformanceCase } from '../framework.js';
-import { expectChild } from '../framework.js';
+import { expectChild, ltp, man, source } from '../framework.js';
 
 /** The itimer entry point next to these cases (src/index.ts under tsx, dist/index.js built). */
 const entry = new URL(`../../../index${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href;
@@ -25,7 +25,7 @@ export const processCases: ConformanceCase[] = [
   {
     id: 'fork/children-start-clean',
     title: 'a child process (child_process) starts with no alarm and no interval timers; the parent keeps its own',
-    reference: 'fork(2) ("interval timers … are reset in the child"); LTP alarm03, alarm07 in spirit',
+    references: [man('fork(2)', '\'interval timers … are reset in the child\''), ltp('alarm03', 'in spirit'), ltp('alarm07', 'in spirit')],
     serial: true,
     async run() {
       alarm(100);
@@ -47,7 +47,7 @@ export const processCases: ConformanceCase[] = [
   {
     id: 'execve/itimers-survive',
     title: 'alarm and interval timers are kept across execve: the new program sees them running',
-    reference: 'execve(2) ("POSIX.1 … interval timers are preserved"), setitimer(2) NOTES',
+    references: [man('execve(2)', '(\'POSIX.1 … interval timers are preserved\'), setitimer(2) NOTES')],
     child() {
       alarm(30);
       setitimer('virtual', { value: 20 });
@@ -58,7 +58,7 @@ export const processCases: ConformanceCase[] = [
   {
     id: 'execve/posix-timers-deleted',
     title: 'POSIX timers are deleted by execve: an armed SIGALRM timer does not reach the new program',
-    reference: 'timer_create(2) ("the timers are … deleted during an execve(2)")',
+    references: [man('timer_create(2)', '\'the timers are … deleted during an execve(2)\'')],
     child() {
       timerCreate('CLOCK_MONOTONIC').settime({ value: 0.2 });
       execvp('sh', ['sh', '-c', 'sleep 1; echo still running']);
@@ -68,7 +68,7 @@ export const processCases: ConformanceCase[] = [
   {
     id: 'atfork/ordering',
     title: 'prepare handlers run in reverse order of registration, parent and child handlers in order; one registered during a run waits for the next',
-    reference: "pthread_atfork(3); Python's os.register_at_fork tests",
+    references: [man('pthread_atfork(3)'), source('CPython', 'test_posix.py test_register_at_fork', undefined, 'Lib/test/test_posix.py')],
     run() {
       const order: string[] = [];
       const undo = ['1', '2', '3'].map((n) =>

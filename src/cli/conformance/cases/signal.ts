@@ -7,7 +7,7 @@ import { constants } from 'node:os';
 import { alarm, pause } from '../../../chain/itimer-real.js';
 import { sigaction, sigprocmask, timerCreate } from '../../../posix/index.js';
 import type { ConformanceCase } from '../framework.js';
-import { expectChild, childResult, outcomeOf, print } from '../framework.js';
+import { expectChild, childResult, outcomeOf, print, ltp, man, source } from '../framework.js';
 
 /** The signals LTP pause01 interrupts pause() with, less the synchronous-fault ones Node reserves. */
 const PAUSE_SIGNALS = ['SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGPIPE', 'SIGALRM', 'SIGTERM', 'SIGUSR1'] as const;
@@ -26,7 +26,7 @@ export const signalCases: ConformanceCase[] = [
   {
     id: 'sigaction/einval',
     title: 'SIGKILL and SIGSTOP cannot be caught or ignored, signal 0 and 9999 are invalid: EINVAL; querying SIGKILL works',
-    reference: 'sigaction(2) ERRORS; LTP sigaction02',
+    references: [man('sigaction(2)', 'ERRORS'), ltp('sigaction02')],
     run() {
       const results = [
         outcomeOf(() => sigaction('SIGKILL', () => {})),
@@ -45,7 +45,7 @@ export const signalCases: ConformanceCase[] = [
   {
     id: 'sigaction/node-dispositions',
     title: "a new Node process has SIGALRM and SIGUSR2 at default, SIGUSR1 handled (Node's inspector), SIGPIPE and SIGXFSZ ignored (Node sets SIG_IGN)",
-    reference: 'sigaction(2) (query with act NULL); signal(7)',
+    references: [man('sigaction(2)', 'query with act NULL'), man('signal(7)')],
     child() {
       print((['SIGALRM', 'SIGUSR2', 'SIGUSR1', 'SIGPIPE', 'SIGXFSZ'] as const).map((s) => `${s} ${sigaction(s).disposition}`).join(', '));
     },
@@ -54,7 +54,7 @@ export const signalCases: ConformanceCase[] = [
   {
     id: 'sigaction/handler',
     title: 'installing a handler returns the previous (default) action; the signal then runs it (via libuv, SA_RESTART) instead of ending the process',
-    reference: 'sigaction(2) (oldact); signal(7)',
+    references: [man('sigaction(2)', 'oldact'), man('signal(7)')],
     child() {
       const previous = sigaction('SIGUSR2', () => {
         print('handler ran');
@@ -70,7 +70,7 @@ export const signalCases: ConformanceCase[] = [
   {
     id: 'sigaction/ignore',
     title: 'SIG_IGN: the signal is discarded and the process lives; the previous action is reported',
-    reference: 'sigaction(2), signal(7)',
+    references: [man('sigaction(2)'), man('signal(7)')],
     async child() {
       sigaction('SIGUSR2', 'SIG_IGN');
       process.kill(process.pid, 'SIGUSR2');
@@ -82,7 +82,7 @@ export const signalCases: ConformanceCase[] = [
   {
     id: 'sigaction/default-restored',
     title: 'SIG_DFL after a handler restores the default action: the signal ends the process',
-    reference: 'sigaction(2), signal(7) (SIGUSR2: Term)',
+    references: [man('sigaction(2)'), man('signal(7)', 'SIGUSR2: Term')],
     child() {
       sigaction('SIGUSR2', () => print('handler ran'));
       print('previous', sigaction('SIGUSR2', 'SIG_DFL').disposition);
@@ -94,7 +94,7 @@ export const signalCases: ConformanceCase[] = [
   {
     id: 'sigaction/foreign-listeners',
     title: 'SIG_DFL/SIG_IGN are refused while process.on listeners that sigaction did not add exist',
-    reference: 'itimer DESIGN.md (signals reach JavaScript only through process.on)',
+    references: [source('itimer', 'DESIGN.md (signals reach JavaScript only through process.on)')],
     run() {
       const listener = () => {};
       process.on('SIGUSR2', listener);
@@ -108,7 +108,7 @@ export const signalCases: ConformanceCase[] = [
   {
     id: 'sigprocmask/block-and-pending',
     title: 'a signal sent to the main thread while it blocks it stays pending, and is delivered when unblocked; the old mask is returned',
-    reference: 'sigprocmask(2), signal(7) ("Signal mask and pending signals")',
+    references: [man('sigprocmask(2)'), man('signal(7)', '\'Signal mask and pending signals\'')],
     async child() {
       let delivered = 0;
       sigaction('SIGUSR2', () => delivered++);
@@ -126,7 +126,7 @@ export const signalCases: ConformanceCase[] = [
   {
     id: 'pause/interrupted-by-caught-signal',
     title: 'pause() returns (-1, EINTR) when a caught signal arrives, for SIGHUP, SIGINT, SIGQUIT, SIGPIPE, SIGALRM, SIGTERM, SIGUSR1',
-    reference: 'pause(2) RETURN VALUE; LTP pause01',
+    references: [man('pause(2)', 'RETURN VALUE'), ltp('pause01'), ltp('pause02')],
     child() {
       for (const signal of PAUSE_SIGNALS) {
         sigaction(signal, () => {});
@@ -154,7 +154,7 @@ export const signalCases: ConformanceCase[] = [
     id: 'pause/uncaught-signal-terminates',
     itimerReal: true,
     title: 'pause() never returns when the signal ends the process: SIGKILL, and SIGALRM from alarm() with no handler',
-    reference: 'pause(2); LTP pause02',
+    references: [man('pause(2)'), ltp('pause03')],
     child(args) {
       print('ready');
       if (args[0] === 'alarm') alarm(1);

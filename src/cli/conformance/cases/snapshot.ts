@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ConformanceCase } from '../framework.js';
+import { man, source } from '../framework.js';
 
 /** The itimer entry point next to these cases (src/index.ts under tsx, dist/index.js built). */
 const entry = fileURLToPath(new URL(`../../../index${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
@@ -35,7 +36,7 @@ export const snapshotCases: ConformanceCase[] = [
     id: 'snapshot/timers-reinit',
     title:
       'a timer armed while a V8 startup snapshot is built (libuv: no FFI in the builder) keeps its deadline and fires on the best backend in the process that deserialises it; atfork before / afterInChild fire',
-    reference: 'node --build-snapshot; QEMU reinit_timers; pthread_atfork(3) phases (itimer docs/process.md)',
+    references: [source('Node', 'node --build-snapshot'), source('QEMU', 'reinit_timers'), man('pthread_atfork(3)', 'phases (itimer docs/process.md)')],
     run() {
       let esbuild: string;
       try {

@@ -18,7 +18,7 @@ import {
   timerCreate,
 } from '../../../posix/index.js';
 import type { ConformanceCase } from '../framework.js';
-import { expectChild, burnCpu, outcomeOf, print, sleepSync, until, within } from '../framework.js';
+import { expectChild, burnCpu, outcomeOf, print, sleepSync, until, within, ltp, man, source } from '../framework.js';
 
 /** LTP's clock list for the timer_* tests, in its order. */
 const LTP_CLOCKS = [
@@ -64,7 +64,7 @@ export const timerCases: ConformanceCase[] = [
   {
     id: 'timer_create/every-clock-and-notify',
     title: 'timer_create succeeds on every LTP clock with a NULL sevp, SIGEV_NONE, SIGEV_SIGNAL and SIGEV_THREAD_ID, and timer_delete returns 0',
-    reference: 'timer_create(2); LTP timer_create01, timer_delete01',
+    references: [man('timer_create(2)'), ltp('timer_create01'), ltp('timer_delete01')],
     run() {
       const events: (TimerEvent | undefined)[] = [undefined, { notify: 'none' }, { notify: 'signal' }, { notify: 'thread-id' }];
       const unsupported = new Set<string>();
@@ -82,7 +82,7 @@ export const timerCases: ConformanceCase[] = [
   {
     id: 'timer_create/clocks-without-timers',
     title: 'CLOCK_MONOTONIC_RAW and the _COARSE clocks have no timers: ENOTSUP (= EOPNOTSUPP on Linux)',
-    reference: 'timer_create(2) ERRORS (ENOTSUP)',
+    references: [man('timer_create(2)', 'ERRORS (ENOTSUP)')],
     run() {
       const clocks = ['CLOCK_MONOTONIC_RAW', 'CLOCK_REALTIME_COARSE', 'CLOCK_MONOTONIC_COARSE'] as const;
       return { expected: 'ENOTSUP ENOTSUP ENOTSUP', got: clocks.map((c) => outcomeOf(() => timerCreate(c, { notify: 'none' }).delete())).join(' ') };
@@ -91,7 +91,7 @@ export const timerCases: ConformanceCase[] = [
   {
     id: 'timer_create/einval',
     title: 'an invalid clock, sigev_notify INT_MAX, sigev_signo 0 / 65 / INT_MAX, SIGEV_SIGNAL|54321, a bad thread id: EINVAL',
-    reference: 'timer_create(2) ERRORS; LTP timer_create02, timer_create03 (CVE-2017-18344)',
+    references: [man('timer_create(2)', 'ERRORS'), ltp('timer_create02'), ltp('timer_create03', 'CVE-2017-18344')],
     run() {
       const INT_MAX = 2 ** 31 - 1;
       const attempts = [
@@ -109,7 +109,7 @@ export const timerCases: ConformanceCase[] = [
   {
     id: 'timer_create/first-id-is-zero',
     title: "a process's first timer has id 0 (glibc returns it as a NULL timer_t) and it works",
-    reference: 'timer_create(2) (the kernel allocates the lowest free id); glibc timer_create',
+    references: [man('timer_create(2)', 'the kernel allocates the lowest free id'), source('glibc', 'timer_create')],
     child() {
       const timer = timerCreate('CLOCK_MONOTONIC', { notify: 'none' });
       timer.settime({ value: 5 });
@@ -121,7 +121,7 @@ export const timerCases: ConformanceCase[] = [
   {
     id: 'timer_create/default-event-kills',
     title: 'with a NULL sevp the expiry sends SIGALRM to the process, whose default action ends it',
-    reference: 'timer_create(2) ("sevp can be NULL ... SIGEV_SIGNAL ... SIGALRM")',
+    references: [man('timer_create(2)', '\'sevp can be NULL ... SIGEV_SIGNAL ... SIGALRM\'')],
     child() {
       timerCreate('CLOCK_MONOTONIC').settime({ value: 0.05 });
       for (;;);
@@ -131,7 +131,7 @@ export const timerCases: ConformanceCase[] = [
   {
     id: 'timer_create/chosen-signal',
     title: 'SIGEV_SIGNAL with sigev_signo SIGUSR2 delivers SIGUSR2',
-    reference: 'timer_create(2), sigevent(7)',
+    references: [man('timer_create(2)'), man('sigevent(7)')],
     child() {
       timerCreate('CLOCK_MONOTONIC', { notify: 'signal', signal: 'SIGUSR2' }).settime({ value: 0.05 });
       for (;;);
@@ -141,7 +141,7 @@ export const timerCases: ConformanceCase[] = [
   {
     id: 'timer_create/thread-id',
     title: 'SIGEV_THREAD_ID delivers the signal to the named thread: pause() on the main thread returns',
-    reference: 'timer_create(2) (SIGEV_THREAD_ID), sigevent(7)',
+    references: [man('timer_create(2)', 'SIGEV_THREAD_ID), sigevent(7')],
     child() {
       sigaction('SIGUSR1', () => {});
       timerCreate('CLOCK_MONOTONIC', { notify: 'thread-id', signal: 'SIGUSR1', threadId: host().gettid() }).settime({ value: 0.05 });
@@ -153,7 +153,7 @@ export const timerCases: ConformanceCase[] = [
   {
     id: 'timer_create/sigev-none',
     title: 'SIGEV_NONE sends nothing; timer_gettime shows the time running down, then zero after expiry',
-    reference: 'sigevent(7) (SIGEV_NONE: "the progress of the timer can be monitored using timer_gettime")',
+    references: [man('sigevent(7)', 'SIGEV_NONE: \'the progress of the timer can be monitored using timer_gettime\'')],
     run() {
       using timer = timerCreate('CLOCK_MONOTONIC', { notify: 'none' });
       timer.settime({ value: { nsec: 20_000_000 } });
@@ -169,7 +169,7 @@ export const timerCases: ConformanceCase[] = [
   {
     id: 'timer_settime/arm-read-deliver',
     title: 'per clock: relative, with old value, periodic and TIMER_ABSTIME 50 ms settings read back (interval exact, value ≤ 50 ms), deliver SIGALRM, never early',
-    reference: 'timer_settime(2), timer_gettime(2); LTP timer_settime01',
+    references: [man('timer_settime(2)'), man('timer_gettime(2)'), ltp('timer_settime01')],
     async child() {
       let delivered = 0;
       sigaction('SIGALRM', () => delivered++);
@@ -200,7 +200,7 @@ export const timerCases: ConformanceCase[] = [
   {
     id: 'timer_settime/einval',
     title: 'tv_nsec -1 or 1e9+1, an unused timer id, a deleted timer: EINVAL; nothing fires',
-    reference: 'timer_settime(2) ERRORS; LTP timer_settime02',
+    references: [man('timer_settime(2)', 'ERRORS'), ltp('timer_settime02')],
     run() {
       using timer = timerCreate('CLOCK_MONOTONIC', { notify: 'none' });
       const deleted = timerCreate('CLOCK_MONOTONIC', { notify: 'none' });
@@ -219,7 +219,7 @@ export const timerCases: ConformanceCase[] = [
   {
     id: 'timer_settime/zero-disarms',
     title: 'a zero it_value disarms (a SIGEV_SIGNAL timer); the old value is returned',
-    reference: 'timer_settime(2) ("If new_value->it_value specifies a zero value, then the timer is disarmed")',
+    references: [man('timer_settime(2)', '\'If new_value->it_value specifies a zero value, then the timer is disarmed\'')],
     serial: true,
     run() {
       using timer = timerCreate('CLOCK_MONOTONIC', { notify: 'signal', signal: 'SIGALRM' });
@@ -234,7 +234,7 @@ export const timerCases: ConformanceCase[] = [
   {
     id: 'timer_settime/absolute-in-the-past',
     title: 'TIMER_ABSTIME with a time already past expires at once',
-    reference: 'timer_settime(2) ("If the specified absolute time has already passed, then the timer expires immediately")',
+    references: [man('timer_settime(2)', '\'If the specified absolute time has already passed, then the timer expires immediately\'')],
     run() {
       using timer = timerCreate('CLOCK_MONOTONIC', { notify: 'none' });
       const now = clockGettime('CLOCK_MONOTONIC');
@@ -245,7 +245,7 @@ export const timerCases: ConformanceCase[] = [
   {
     id: 'timer_settime/overrun-capped',
     title: 'a 1 ns periodic timer armed ~3.07 s in the past reports timer_getoverrun() = INT_MAX, not a wrapped value',
-    reference: 'timer_getoverrun(2) ("DELAYTIMER_MAX"); LTP timer_settime03 (CVE-2018-12896)',
+    references: [man('timer_getoverrun(2)', '\'DELAYTIMER_MAX\''), ltp('timer_settime03', 'CVE-2018-12896')],
     child() {
       // LTP reads the count in the handler of the first signal. Here the signal goes to the
       // main thread, blocked, and sigtimedwait takes the first one: the re-armed 1 ns timer
@@ -266,7 +266,7 @@ export const timerCases: ConformanceCase[] = [
   {
     id: 'timer_getoverrun/counts-while-pending',
     title: 'expirations while the signal is blocked are counted as overruns of the one delivered signal',
-    reference: 'timer_getoverrun(2) ("only a single signal is queued ... overrun count")',
+    references: [man('timer_getoverrun(2)', '\'only a single signal is queued ... overrun count\'')],
     child() {
       sigprocmask('block', ['SIGUSR2']);
       const timer = timerCreate('CLOCK_MONOTONIC', { notify: 'thread-id', signal: 'SIGUSR2' });
@@ -284,7 +284,7 @@ export const timerCases: ConformanceCase[] = [
   {
     id: 'timer_getoverrun/fresh-and-deleted',
     title: 'a new timer reports overrun 0 (≥ 0); after timer_delete, EINVAL',
-    reference: 'timer_getoverrun(2); LTP timer_getoverrun01',
+    references: [man('timer_getoverrun(2)'), ltp('timer_getoverrun01')],
     run() {
       const timer = timerCreate('CLOCK_REALTIME', { notify: 'signal', signal: 'SIGALRM' });
       const fresh = outcomeOf(() => timer.getoverrun());
@@ -295,7 +295,7 @@ export const timerCases: ConformanceCase[] = [
   {
     id: 'timer_gettime/fresh-and-bad-id',
     title: 'a never-armed timer reads as all zero; an unused timer id: EINVAL',
-    reference: 'timer_gettime(2); LTP timer_gettime01',
+    references: [man('timer_gettime(2)'), ltp('timer_gettime01')],
     run() {
       using timer = timerCreate('CLOCK_REALTIME', { notify: 'signal', signal: 'SIGALRM' });
       const spec = Buffer.alloc(32);
@@ -306,7 +306,7 @@ export const timerCases: ConformanceCase[] = [
   {
     id: 'timer_delete/einval-and-disarms',
     title: 'timer_delete on an unused id and a second delete fail with EINVAL; a deleted armed timer never fires',
-    reference: 'timer_delete(2); LTP timer_delete02',
+    references: [man('timer_delete(2)'), ltp('timer_delete02')],
     async child() {
       const timer = timerCreate('CLOCK_MONOTONIC');
       timer.settime({ value: 0.05 });
@@ -322,7 +322,7 @@ export const timerCases: ConformanceCase[] = [
   {
     id: 'timer/cpu-clock-counts-cpu',
     title: 'a CLOCK_PROCESS_CPUTIME_ID timer does not expire while the process sleeps',
-    reference: 'timer_create(2), clock_getres(2) (CLOCK_PROCESS_CPUTIME_ID)',
+    references: [man('timer_create(2)'), man('clock_getres(2)', 'CLOCK_PROCESS_CPUTIME_ID')],
     run() {
       using timer = timerCreate('CLOCK_PROCESS_CPUTIME_ID', { notify: 'none' });
       timer.settime({ value: 0.5 });
