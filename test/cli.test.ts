@@ -4,7 +4,7 @@
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -102,7 +102,9 @@ test('probe: every mechanism measured in its own process, none early, and a --cl
 });
 
 test('probe: table, histograms, SVG and the recommendation line', (t) => {
-  const svg = join(mkdtempSync(join(tmpdir(), 'itimer-probe-')), 'plot.svg');
+  const svgDir = mkdtempSync(join(tmpdir(), 'itimer-probe-'));
+  t.teardown(() => rmSync(svgDir, { recursive: true, force: true }));
+  const svg = join(svgDir, 'plot.svg');
   const r = itimer('probe', '--samples', '3', '--delay', '1', '--clock', 'timerfd', '--svg', svg);
   t.is(r.status, 0, r.stderr);
   t.regex(r.stdout, /^Lateness after the deadline, µs/);

@@ -11,7 +11,7 @@
  * runs every group under both FFI drivers; the tests run a bounded campaign
  * (test/fuzz/fuzz.test.ts). The FFI driver is chosen with ITIMER_FFI.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -112,7 +112,9 @@ export async function runGroup(group: Group, runs: number, seed: number, skip?: 
   // sigaction handlers rather than process.on listeners, so that the sigaction entry may restore them.
   if (group === 'signals') for (const signal of ['SIGALRM', 'SIGVTALRM', 'SIGPROF', 'SIGUSR2'] as const) itimer.sigaction(signal, noop);
   if (group === 'exec') {
-    process.chdir(mkdtempSync(join(tmpdir(), 'itimer-fuzz-')));
+    const dir = mkdtempSync(join(tmpdir(), 'itimer-fuzz-'));
+    process.chdir(dir);
+    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
     process.env['PATH'] = '';
   }
   process.on('uncaughtException', (error) => lateErrors.push(error instanceof Error ? error.message : String(error)));

@@ -3,7 +3,7 @@
  */
 import test from 'ava';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ARCH_LAYOUTS, layoutsFor } from '../../src/host/index.js';
@@ -37,6 +37,7 @@ test('struct sizes and field offsets match the C compiler on this machine', (t) 
     }
   }
   const dir = mkdtempSync(join(tmpdir(), 'itimer-layout-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const source = join(dir, 'layout.c');
   writeFileSync(
     source,

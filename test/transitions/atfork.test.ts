@@ -36,9 +36,20 @@ test('a handler registered during a transition is not run for it; a throwing one
       },
     }),
   ];
-  const errors = runAtFork('before');
+  // The report on stderr is part of the behaviour: capture it rather than print a stack trace.
+  const reported: string[] = [];
+  const write = process.stderr.write;
+  process.stderr.write = ((chunk: string) => reported.push(chunk) > 0) as typeof process.stderr.write;
+  let errors: unknown[];
+  try {
+    errors = runAtFork('before');
+  } finally {
+    process.stderr.write = write;
+  }
   t.deepEqual(order, ['first']);
   t.is((errors[0] as Error).message, 'handler failed');
+  t.is(reported.length, 1);
+  t.regex(reported[0]!, /^itimer: an atfork before handler threw: Error: handler failed\n/);
   runAtFork('before');
   t.deepEqual(order, ['first', 'late', 'first'], 'the late handler runs from the next transition on');
   [...undo, late!].forEach((u) => u());
