@@ -86,24 +86,56 @@ function isReal(which: ItimerWhich): boolean {
   return which === 'real' || which === posix.ITIMER_REAL;
 }
 
-/** setitimer(2); ITIMER_REAL is served by the chain while it owns it. */
+/**
+ * setitimer(2); ITIMER_REAL is served by the chain while it owns it.
+ * @example
+ * ```js
+ * import { getitimer, setitimer } from 'itimer';
+ * setitimer('real', { value: 2.5, interval: { sec: 1 } }); // SIGALRM in 2.5 s, then every second
+ * console.log(getitimer('real').interval); // { sec: 1, usec: 0 }
+ * setitimer('real', {}); // disarm
+ * ```
+ */
 export function setitimer(which: ItimerWhich, value: ItimervalInput): Itimerval {
   return chainOwnsItimerReal() && isReal(which) ? setVirtual(value) : posix.setitimer(which, value);
 }
 
-/** getitimer(2); ITIMER_REAL is served by the chain while it owns it. */
+/**
+ * getitimer(2); ITIMER_REAL is served by the chain while it owns it.
+ * @example
+ * ```js
+ * import { getitimer } from 'itimer';
+ * console.log(getitimer('prof')); // { value: { sec: 0, usec: 0 }, interval: { sec: 0, usec: 0 } } when not armed
+ * ```
+ */
 export function getitimer(which: ItimerWhich): Itimerval {
   return chainOwnsItimerReal() && isReal(which) ? remaining() : posix.getitimer(which);
 }
 
-/** alarm(2); served by the chain while it owns ITIMER_REAL, with the kernel's rounding either way. */
+/**
+ * alarm(2); served by the chain while it owns ITIMER_REAL, with the kernel's rounding either way.
+ * @example
+ * ```js
+ * import { alarm } from 'itimer';
+ * alarm(10); // SIGALRM in 10 s
+ * console.log(alarm(0)); // 10: the seconds that were left (kernel rounding), and the alarm is cancelled
+ * ```
+ */
 export function alarm(seconds: number): number {
   if (!chainOwnsItimerReal()) return posix.alarm(seconds);
   validateInteger(seconds, 'seconds', 0, C_LIMITS.UINT_MAX);
   return alarmSeconds(setVirtual({ value: { sec: seconds } }).value);
 }
 
-/** ualarm(3); served by the chain while it owns ITIMER_REAL. */
+/**
+ * ualarm(3); served by the chain while it owns ITIMER_REAL.
+ * @example
+ * ```js
+ * import { ualarm } from 'itimer';
+ * ualarm(500_000);
+ * console.log(ualarm(0) > 0); // true: the µs that were left; cancelled
+ * ```
+ */
 export function ualarm(usecs: number, intervalUsecs = 0): number {
   if (!chainOwnsItimerReal()) return posix.ualarm(usecs, intervalUsecs);
   validateInteger(usecs, 'usecs', 0, C_LIMITS.UINT_MAX);

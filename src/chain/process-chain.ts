@@ -158,6 +158,12 @@ export function chainStarted(): boolean {
  * Never prints and never exits: the report says what happened.
  * @param spec e.g. `'timerfd,unix'`, or `'help'`.
  * @throws Error `ERR_ITIMER_NO_ALARM_BACKEND` when no name is valid, or none of them starts.
+ * @example
+ * ```js
+ * import { configureAlarms } from 'itimer';
+ * const report = configureAlarms('hpet,dynticks,timerfd');
+ * console.log(report.order, report.messages); // ['dynticks', 'timerfd'] ['Unknown clock hpet']
+ * ```
  */
 export function configureAlarms(spec: string): ConfigureReport {
   const config = parseAlarmConfig(spec, availableAlarms());

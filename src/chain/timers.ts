@@ -324,6 +324,15 @@ export class Timer extends Waiter implements Disposable {
  * @returns the armed {@link Timer}.
  * @throws TypeError `ERR_INVALID_ARG_TYPE` / RangeError `ERR_OUT_OF_RANGE` for a bad callback,
  *   delay or option; nothing is armed then.
+ * @example
+ * ```js
+ * import { setTimer } from 'itimer';
+ * let ticks = 0;
+ * const timer = setTimer((overrun) => {
+ *   console.log('tick', ++ticks, 'missed', overrun);
+ *   if (ticks === 3) timer.cancel();
+ * }, 2.5, { interval: true }); // every 2.5 ms, drift-free
+ * ```
  */
 export function setTimer(callback: TimerCallback, delay: Delay, options?: TimerOptions): Timer {
   const timer = new Timer(callback, options).setRelative(delay);
@@ -373,6 +382,13 @@ export interface SleepOptions {
  * Resolves after `delay` (like `timers/promises` setTimeout, but precise).
  * @returns a promise that rejects, as timers/promises does, with `ERR_INVALID_ARG_TYPE` /
  *   `ERR_OUT_OF_RANGE` for bad arguments and with an AbortError when `options.signal` aborts.
+ * @example
+ * ```js
+ * import { sleep } from 'itimer';
+ * await sleep({ us: 500 }); // half a millisecond, never less
+ * await sleep(20, { spin: true }); // woken early and busy-waited: within ~1 µs
+ * console.log('slept');
+ * ```
  */
 export function sleep(delay: Delay, options?: SleepOptions): Promise<void> {
   let timer: Timer;
@@ -411,6 +427,12 @@ const alarmTimers = new FinalizationRegistry<Timer>((timer) => timer.cancel());
  * AbortSignal.timeout, and like it the timer does not keep the process alive unless `ref`,
  * and the pending timer does not keep the signal alive: a signal nobody holds can be
  * garbage-collected before its deadline (its timer is then disarmed).
+ * @example
+ * ```js
+ * import { alarmSignal } from 'itimer';
+ * const signal = alarmSignal(5, { ref: true });
+ * signal.addEventListener('abort', () => console.log(signal.reason.name)); // 'TimeoutError' after 5 ms
+ * ```
  */
 export function alarmSignal(delay: Delay, options?: { ref?: boolean; spin?: Spin }): AbortSignal {
   validateTimerOptions(options);

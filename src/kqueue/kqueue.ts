@@ -162,7 +162,18 @@ interface Knote {
 
 const keyOf = (ident: number, filter: number) => `${filter}:${ident}`;
 
-/** A kevent-style event queue. Close it (or `using`) to release its timers and signal listeners. */
+/**
+ * A kevent-style event queue. Close it (or `using`) to release its timers and signal listeners.
+ * @example
+ * ```js
+ * import { EV_ADD, EV_ONESHOT, EVFILT_TIMER, Kqueue } from 'itimer';
+ * const kq = new Kqueue();
+ * await kq.kevent([{ ident: 1, filter: EVFILT_TIMER, flags: EV_ADD | EV_ONESHOT, data: 5 }]); // 5 ms
+ * const [event] = await kq.kevent([], 1); // waits for it
+ * console.log(event.ident, event.data); // 1 1
+ * kq.close();
+ * ```
+ */
 export class Kqueue implements Disposable, AsyncIterable<Kevent> {
   readonly #knotes = new Map<string, Knote>();
   /** Active knotes in the order they became active. */

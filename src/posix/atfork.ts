@@ -46,6 +46,13 @@ if (startupSnapshot.isBuildingSnapshot()) {
  * @returns a function that unregisters them.
  * @throws TypeError `ERR_INVALID_ARG_TYPE` unless at least one handler is a function and
  *   every given handler is one.
+ * @example
+ * ```js
+ * import { registerAtFork } from 'itimer';
+ * const unregister = registerAtFork({ before: () => console.log('about to exec'), afterInParent: () => console.log('exec failed') });
+ * console.log(typeof unregister); // 'function': call it to remove the handlers
+ * unregister();
+ * ```
  */
 export function registerAtFork(handlers: AtForkHandlers): () => void {
   if (typeof handlers !== 'object' || handlers === null) throw invalidArgType('handlers', 'of type object', handlers);

@@ -102,6 +102,11 @@ function exec(syscall: string, call: () => number): never {
  * @param argv the whole argument vector, `argv[0]` included (as C and Node 23's
  *   `process.execve` take it).
  * @throws the errno error (ENOENT, EACCES, …) if the exec fails; the process is then intact.
+ * @example
+ * ```js
+ * import { execvp } from 'itimer';
+ * execvp('echo', ['echo', 'this process is now echo']); // does not return
+ * ```
  */
 export function execvp(file: string, argv: readonly string[]): never {
   requireMainThread('execvp()');

@@ -179,6 +179,16 @@ function queryDisposition(signal: number): Buffer {
  * The kernel validates every change first: SIGKILL and SIGSTOP give `EINVAL`, as does an
  * invalid signal number.
  * @returns the previous disposition.
+ * @example
+ * ```js
+ * import { sigaction } from 'itimer';
+ * console.log(sigaction('SIGPIPE').disposition); // 'ignore': Node ignores SIGPIPE
+ * sigaction('SIGUSR2', () => {
+ *   console.log('got SIGUSR2');
+ *   sigaction('SIGUSR2', 'SIG_DFL');
+ * });
+ * process.kill(process.pid, 'SIGUSR2');
+ * ```
  */
 export function sigaction(signal: SignalInput, action?: 'SIG_DFL' | 'SIG_IGN' | SignalHandler): SignalDisposition {
   const number = signalNumber(signal);

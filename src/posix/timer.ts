@@ -138,6 +138,14 @@ export class PosixTimer implements Disposable {
  *   `CLOCK_THREAD_CPUTIME_ID`, `CLOCK_BOOTTIME`, `CLOCK_TAI`, the `_ALARM` clocks (need
  *   CAP_WAKE_ALARM and an RTC), or a name.
  * @param event How expiry is notified; omitted, as a NULL `sevp` (SIGALRM to the process).
+ * @example
+ * ```js
+ * import { timerCreate } from 'itimer';
+ * const timer = timerCreate('CLOCK_MONOTONIC', { notify: 'none' }); // polled, no signal
+ * timer.settime({ value: { nsec: 5_000_000 } });
+ * console.log(timer.gettime().value.nsec > 0); // true: still running
+ * timer.delete();
+ * ```
  */
 export function timerCreate(clock: ClockInput, event?: TimerEvent): PosixTimer {
   const id = clockId(clock);
