@@ -219,7 +219,8 @@ export class TimerChain {
 
   /** A chain with no backend; call {@link TimerChain.start}. */
   constructor(options: ChainOptions = {}) {
-    this.rearmFloorNs = options.rearmFloorNs ?? MIN_TIMER_REARM_NS;
+    if (typeof options !== 'object' || options === null) throw invalidArgType('options', 'of type object', options);
+    this.rearmFloorNs = options.rearmFloorNs === undefined ? MIN_TIMER_REARM_NS : validateInteger(options.rearmFloorNs, 'options.rearmFloorNs', 0, 1e9);
   }
 
   /** The backend in use, if started. */

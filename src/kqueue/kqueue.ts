@@ -203,7 +203,7 @@ export class Kqueue implements Disposable, AsyncIterable<Kevent> {
     if (!Array.isArray(changes)) throw invalidArgType('changes', 'an array of kevents', changes);
     validateInteger(nevents, 'nevents', 0, C_LIMITS.INT_MAX);
     const waitNs = timeoutNs(timeout);
-    const checked = changes.map(checkChange); // all of them before any is applied
+    const checked = Array.from(changes, checkChange); // all of them (holes too) before any is applied
     const out: Kevent[] = [];
     for (const change of checked) {
       let errno = 0;

@@ -51,6 +51,8 @@ export class Timeout extends Timer {
   /** @internal Use {@link setTimeout} or {@link setInterval}. */
   constructor(callback: (...args: unknown[]) => void, delayMs: number, args: unknown[], repeat: boolean) {
     super(runCallback as () => void);
+    if (typeof callback !== 'function') throw invalidArgType('callback', 'of type function', callback);
+    if (!Array.isArray(args)) throw invalidArgType('args', 'an array', args);
     this.#callback = callback;
     this.#args = args.length > 0 ? args : undefined;
     this.setRelative(delayMs);

@@ -19,14 +19,15 @@ function armedToDeath(r: { stdout: string; endedAtMs: number }): number {
 for (const backend of BACKENDS) {
   // Serial: each child spins a CPU until it dies; run together they would skew the timing.
   test.serial(`${backend}: alarm(1) with no handler kills by SIGALRM on time while JavaScript is stuck`, async (t) => {
-    const r = await child(`itimer.setTimer(() => {}, 5, { ref: false }); console.log(itimer.activeAlarm(), itimer.alarm(1), Date.now()); for (;;);`, backend);
+    // The time is read before alarm(1) is armed, so that a descheduled child cannot make the alarm look early.
+    const r = await child(`itimer.setTimer(() => {}, 5, { ref: false }); const before = Date.now(); const previous = itimer.alarm(1); console.log(itimer.activeAlarm(), previous, before); for (;;);`, backend);
     t.is(r.signal, 'SIGALRM', r.stderr);
     t.regex(r.stdout, new RegExp(`^${backend} 0 `));
     t.true(armedToDeath(r) > 0.99 && armedToDeath(r) < 2.5, `${armedToDeath(r)} s`);
   });
 
   test.serial(`${backend}: the same with earlier chain timers still pending when JavaScript gets stuck`, async (t) => {
-    const r = await child(`itimer.setTimer(() => {}, 2); itimer.setTimer(() => {}, 300); itimer.alarm(1); console.log(Date.now()); for (;;);`, backend);
+    const r = await child(`itimer.setTimer(() => {}, 2); itimer.setTimer(() => {}, 300); const before = Date.now(); itimer.alarm(1); console.log(before); for (;;);`, backend);
     t.is(r.signal, 'SIGALRM', r.stderr);
     t.true(armedToDeath(r) > 0.99 && armedToDeath(r) < 2.5, `${armedToDeath(r)} s`);
   });
