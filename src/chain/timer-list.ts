@@ -125,11 +125,6 @@ export class TimerList<E extends ListEntry> {
     return this.#heap.peek();
   }
 
-  /** The heap's entries, in heap order (read-only). */
-  get entries(): readonly E[] {
-    return this.#heap.items;
-  }
-
   /** True while a pass is running (callbacks of this list are on the stack). */
   get inPass(): boolean {
     return this.#passDepth > 0;
