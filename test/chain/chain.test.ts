@@ -251,12 +251,16 @@ test('a spinning waiter is woken its margin early, then busy-waited to its deadl
   chain.refreshHost();
   t.true(Number(calls.at(-1)!.split(' ')[1]) <= 1e6 + 1000, `host armed the margin early: ${calls.at(-1)}`);
   while (chain.now() < deadline - 2e6);
+  const passStartedNs = chain.now();
   chain.runPass();
   t.deepEqual(ran.map((r) => r.name), ['plain, inside the spin window', 'spinner'], 'deadline order');
   for (const r of ran) t.true(r.at >= r.deadline, `${r.name} ran ${r.deadline - r.at} ns early`);
   t.false(plain.armed);
-  t.true(chain.stats.spins >= 1);
-  t.true(chain.stats.spinNs > 0);
+  // A descheduled test process may reach the pass after the deadline: nothing to wait for then.
+  if (passStartedNs < deadline - 1) {
+    t.true(chain.stats.spins >= 1);
+    t.true(chain.stats.spinNs > 0);
+  }
 });
 
 test('start moves waiters to a new backend with their deadlines (QEMU reinit_timers)', (t) => {
