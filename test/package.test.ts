@@ -7,9 +7,9 @@
  */
 import test from 'ava';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -37,6 +37,23 @@ function pathWithoutCompilers(dir: string): string {
 
 test('the repository imports itself by name (after npm run build)', (t) => {
   t.is(node(root, '--input-type=module', '-e', "import { alarm } from 'itimer'; console.log(alarm(0));"), '0');
+});
+
+test('every relative link in the README and the guides points at a file the package ships', (t) => {
+  const [report] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts', '--silent'], { cwd: root, encoding: 'utf8' })) as [{ files: { path: string }[] }];
+  const shipped = new Set(report.files.map((file) => file.path));
+  const documents = [...shipped].filter((path) => /^(README|docs\/[^/]+)\.md$/.test(path));
+  t.true(documents.length >= 10, documents.join(' '));
+  let links = 0;
+  for (const document of documents) {
+    for (const [, target] of readFileSync(join(root, document), 'utf8').matchAll(/\]\(([^)\s]+)\)/g)) {
+      if (/^[a-z]+:/.test(target!) || target!.startsWith('#')) continue;
+      const path = posix.normalize(posix.join(posix.dirname(document), target!.replace(/#.*$/, '')));
+      t.true(shipped.has(path), `${document} links to ${target}, which the package does not have`);
+      links++;
+    }
+  }
+  t.true(links >= 10, `${links} links checked`);
 });
 
 test('the tarball: a plain npm install with no compiler on PATH; ESM, CommonJS and strict TypeScript consumers; the bin; conformance in the consumer', (t) => {
