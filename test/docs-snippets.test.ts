@@ -55,7 +55,7 @@ for (const snippet of snippets) {
     const result = run(snippet, file);
     const report = `${snippet.code}\n--- stdout:\n${result.stdout}\n--- stderr:\n${result.stderr}`;
     if (snippet.mode.startsWith('signal ')) {
-      t.is(result.signal, snippet.mode.slice('signal '.length), report);
+      t.is(result.signal, snippet.mode.slice('signal '.length) as NodeJS.Signals, report);
     } else {
       t.is(result.status, 0, report);
       if (snippet.mode === 'node') t.is(result.stderr, '', report);

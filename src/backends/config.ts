@@ -47,7 +47,13 @@ export function configMessages(config: AlarmConfig): string[] {
   return [...config.unknown.map((n) => `Unknown clock ${n}`), ...config.duplicates.map((n) => `Ignored duplicate clock ${n}`)];
 }
 
-/** A listing of the backends in order of precedence (QEMU `show_available_alarms`). */
+/**
+ * A listing of the backends in order of precedence (QEMU `show_available_alarms`).
+ * @param order the backend names to list, in order (default: every backend, in the table's order).
+ * @returns the line `Available alarm timers, in order of precedence:` followed by one name a
+ *   line, as given (the names are not checked against the table).
+ * @throws {TypeError} ERR_INVALID_ARG_TYPE if order is not an array of strings.
+ */
 export function describeBackends(order: readonly BackendName[] = BACKENDS.map((b) => b.name)): string {
   if (!Array.isArray(order) || !order.every((name) => typeof name === 'string')) throw invalidArgType('order', 'an array of backend names', order);
   return ['Available alarm timers, in order of precedence:', ...order].join('\n');

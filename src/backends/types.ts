@@ -28,6 +28,11 @@ export interface AlarmBackend {
   /**
    * Acquires the host timer and arranges for `onAlarm` to run on the event loop when it
    * expires. Throws when the backend cannot work on this host.
+   * @param onAlarm called on the event loop (never inside a signal handler) after each expiry
+   *   of the host timer; it may also be called spuriously.
+   * @throws {Error} when the backend cannot work here: the built-in timerfd, dynticks and unix
+   *   throw ERR_ITIMER_MAIN_THREAD_ONLY in a Worker, and timerfd and dynticks the errno error
+   *   of timerfd_create or timer_create (e.g. EMFILE).
    */
   start(onAlarm: () => void): void;
   /** Releases the host timer; `onAlarm` is not called afterwards. */
@@ -36,6 +41,11 @@ export interface AlarmBackend {
    * Arms the host timer to expire at `targetNs` on the chain's time base, which is `deltaNs`
    * after the time the chain read (both already clamped to the rearm floor). Never early.
    * Called on every host re-arm: it allocates nothing (the libuv backend excepted).
+   * @param targetNs the expiry time, in ns on the chain's time base (what an `absolute` backend uses).
+   * @param deltaNs the same expiry as a delay in ns from the chain's clock reading (what a
+   *   relative backend uses); at least the chain's rearm floor, so 0 only when that floor is 0.
+   * @throws {Error} the errno error of the host call if the kernel refuses it (timerfd_settime,
+   *   timer_settime or setitimer); the libuv and virtual backends never throw.
    */
   rearm(targetNs: number, deltaNs: number): void;
   /** Disarms the host timer (the chain is empty). */

@@ -130,12 +130,21 @@ export class Waiter implements ListEntry {
   /** @internal What {@link Waiter.fire} calls. */
   callback: (value: number) => void;
 
-  /** A waiter that will call `callback` with the pass's clock reading when due; not armed. */
+  /**
+   * A waiter that will call `callback` with the pass's clock reading when due; not armed.
+   * @param callback called by {@link Waiter.fire} with the pass's clock reading, in ns on the chain's time base.
+   * @throws Never: the callback is stored unchecked (a non-function fails only when the waiter fires).
+   */
   constructor(callback: (nowNs: number) => void) {
     this.callback = callback;
   }
 
-  /** Runs when due, with the clock reading at which it runs. */
+  /**
+   * Runs when due, with the clock reading at which it runs.
+   * @param nowNs the clock reading of the pass, in ns on the chain's time base (at or after the deadline).
+   * @throws whatever the callback throws; a pass catches it, runs the other due waiters, and
+   *   rethrows it on the next tick.
+   */
   fire(nowNs: number): void {
     this.callback(nowNs);
   }
@@ -217,7 +226,13 @@ export class TimerChain {
    */
   lethalDeadline: (() => number | undefined) | undefined;
 
-  /** A chain with no backend; call {@link TimerChain.start}. */
+  /**
+   * A chain with no backend; call {@link TimerChain.start}.
+   * @param options `rearmFloorNs`: the smallest delay the host is armed for, an integer number
+   *   of ns from 0 to 1e9 (default {@link MIN_TIMER_REARM_NS}).
+   * @throws {TypeError} ERR_INVALID_ARG_TYPE if options is not an object, or options.rearmFloorNs is not a number.
+   * @throws {RangeError} ERR_OUT_OF_RANGE if options.rearmFloorNs is not an integer from 0 to 1e9.
+   */
   constructor(options: ChainOptions = {}) {
     if (typeof options !== 'object' || options === null) throw invalidArgType('options', 'of type object', options);
     this.rearmFloorNs = options.rearmFloorNs === undefined ? MIN_TIMER_REARM_NS : validateInteger(options.rearmFloorNs, 'options.rearmFloorNs', 0, 1e9);
@@ -253,7 +268,11 @@ export class TimerChain {
     return this.#autoSpinMarginNs;
   }
 
-  /** Now on the chain's time base: CLOCK_MONOTONIC ns since the origin, or virtual time. */
+  /**
+   * Now on the chain's time base: CLOCK_MONOTONIC ns since the origin, or virtual time.
+   * @returns the current time in nanoseconds: whole nanoseconds of CLOCK_MONOTONIC since the
+   *   process's origin, or the virtual time while the backend is `virtual`.
+   */
   now(): number {
     return this.#virtualTime ? this.#virtualTime.nowNs : monotonicNowNs();
   }
@@ -262,6 +281,12 @@ export class TimerChain {
    * Starts `backend` (QEMU `start`), then arms it for the current head (`rearm`) — also how
    * the chain moves to another backend or re-initialises after a snapshot (`reinit_timers`).
    * Throws what `backend.start` throws, leaving the chain without a backend.
+   * @param backend an {@link AlarmBackend}: an object with `start`, `stop`, `rearm` and `disarm` methods.
+   * @throws {TypeError} ERR_INVALID_ARG_TYPE if backend lacks one of those methods; the chain is then unchanged.
+   * @throws {Error} what `backend.start` throws, after the previous backend was stopped (the
+   *   built-in ones: ERR_ITIMER_MAIN_THREAD_ONLY in a Worker for timerfd, dynticks and unix;
+   *   the errno error of timerfd_create or timer_create, e.g. EMFILE).
+   * @throws {Error} the errno error of the backend's first `rearm`, if it fails (the backend then stays in place).
    */
   start(backend: AlarmBackend): void {
     const shaped = typeof backend === 'object' && backend !== null && (['start', 'stop', 'rearm', 'disarm'] as const).every((m) => typeof backend[m] === 'function');
@@ -290,7 +315,10 @@ export class TimerChain {
 
   /**
    * Arms a waiter that is not armed (Akaros `set_alarm`), resolving its spin margin.
-   * @throws Error `ERR_ITIMER_ALREADY_ARMED` if it is armed.
+   * @param waiter an unarmed {@link Waiter} (or {@link Timer}) whose `deadlineNs` is set.
+   * @throws {TypeError} ERR_INVALID_ARG_TYPE if waiter is not a Waiter.
+   * @throws {RangeError} ERR_OUT_OF_RANGE if waiter.deadlineNs is not a finite number.
+   * @throws {Error} ERR_ITIMER_ALREADY_ARMED if it is armed.
    */
   arm(waiter: Waiter): void {
     checkWaiter(waiter);
@@ -313,6 +341,8 @@ export class TimerChain {
    * @returns true if it was removed before running — also when a running pass had
    *   collected it and not run it yet (the cancel wins); false if it already ran, is running
    *   (even when called from its own callback), or was never armed.
+   * @param waiter the {@link Waiter} (or {@link Timer}) to disarm.
+   * @throws {TypeError} ERR_INVALID_ARG_TYPE if waiter is not a Waiter.
    */
   cancel(waiter: Waiter): boolean {
     checkWaiter(waiter);
@@ -321,7 +351,12 @@ export class TimerChain {
 
   /**
    * Re-arms a waiter at an absolute deadline whether or not it fired (Akaros `reset_alarm_abs`).
+   * @param waiter the {@link Waiter} (or {@link Timer}) to re-arm.
+   * @param deadlineNs the new deadline in ns on the chain's time base (see {@link TimerChain.now}).
    * @returns what {@link TimerChain.cancel} returned.
+   * @throws {TypeError} ERR_INVALID_ARG_TYPE if waiter is not a Waiter.
+   * @throws {RangeError} ERR_OUT_OF_RANGE if deadlineNs is not a finite number (a non-number included);
+   *   the waiter is then left as it was.
    */
   rearmAbsolute(waiter: Waiter, deadlineNs: number): boolean {
     checkWaiter(waiter);
@@ -340,7 +375,12 @@ export class TimerChain {
     this.#rearmHost(true);
   }
 
-  /** Changes whether an armed or unarmed waiter keeps the process alive. */
+  /**
+   * Changes whether an armed or unarmed waiter keeps the process alive.
+   * @param waiter the {@link Waiter} (or {@link Timer}) to change.
+   * @param ref true to keep the process alive while it is armed, false to let the process exit.
+   * @throws {TypeError} ERR_INVALID_ARG_TYPE if waiter is not a Waiter or ref is not a boolean.
+   */
   setRef(waiter: Waiter, ref: boolean): void {
     checkWaiter(waiter);
     if (typeof ref !== 'boolean') throw invalidArgType('ref', 'of type boolean', ref);
@@ -464,7 +504,11 @@ export class TimerChain {
     return backend;
   }
 
-  /** The earliest deadline armed, if any (on any backend). */
+  /**
+   * The earliest deadline armed, if any (on any backend).
+   * @returns the earliest deadline among the waiters in the heap, in ns on the chain's time
+   *   base (waiters collected by a running pass are not counted), or undefined when none is armed.
+   */
   earliestDeadlineNs(): number | undefined {
     return this.#list.earliestDeadlineNs();
   }
@@ -474,8 +518,10 @@ export class TimerChain {
    * time to the earliest deadline (never backwards) and runs that pass; otherwise moves time
    * to `targetNs`. The building block of `tick` here and of the asynchronous drivers of
    * `virtualTime`.
+   * @param targetNs the virtual time to move toward, in ns; a target in the past does not move time back.
    * @returns true if a pass ran.
-   * @throws Error `ERR_ITIMER_NOT_VIRTUAL` on any other backend.
+   * @throws {Error} ERR_ITIMER_NOT_VIRTUAL on any other backend. (Errors thrown by callbacks are
+   *   rethrown on the next tick, not here.)
    */
   stepVirtual(targetNs: number): boolean {
     const backend = this.#virtual('stepVirtual');
@@ -495,8 +541,12 @@ export class TimerChain {
    * @param deltaNs a non-negative integer.
    * @param loopLimit Maximum passes before giving up (a timer re-arming itself forever).
    * @returns the number of passes run.
-   * @throws RangeError `ERR_OUT_OF_RANGE` for a bad `deltaNs` or `loopLimit`; Error
-   *   `ERR_ITIMER_LOOP_LIMIT` after `loopLimit` passes; Error `ERR_ITIMER_NOT_VIRTUAL`.
+   * @throws {Error} ERR_ITIMER_NOT_VIRTUAL on any other backend (checked first).
+   * @throws {TypeError} ERR_INVALID_ARG_TYPE if deltaNs or loopLimit is not a number.
+   * @throws {RangeError} ERR_OUT_OF_RANGE if deltaNs is not an integer from 0 to 2^53-1 minus the
+   *   virtual time now, or loopLimit is not an integer from 1 to 2^31-1.
+   * @throws {Error} ERR_ITIMER_LOOP_LIMIT if more than loopLimit passes fall due before the
+   *   target; the passes already run stay run and time stays at the last one.
    */
   tick(deltaNs: number, loopLimit = 1000): number {
     const backend = this.#virtual('tick');
@@ -515,6 +565,7 @@ export class TimerChain {
   /**
    * Advances virtual time to the earliest deadline and runs that pass.
    * @returns false when nothing is armed.
+   * @throws {Error} ERR_ITIMER_NOT_VIRTUAL on any other backend.
    */
   next(): boolean {
     this.#virtual('next');
@@ -526,6 +577,10 @@ export class TimerChain {
    * Runs passes until nothing is armed.
    * @param loopLimit Maximum passes (fake-timers' guard against timers that re-arm forever).
    * @returns the number of passes run.
+   * @throws {Error} ERR_ITIMER_NOT_VIRTUAL on any other backend.
+   * @throws {TypeError} ERR_INVALID_ARG_TYPE if loopLimit is not a number.
+   * @throws {RangeError} ERR_OUT_OF_RANGE if loopLimit is not an integer from 1 to 2^31-1.
+   * @throws {Error} ERR_ITIMER_LOOP_LIMIT if waiters are still armed after loopLimit passes.
    */
   runAll(loopLimit = 1000): number {
     this.#virtual('runAll');

@@ -36,7 +36,12 @@ let intervalNs = 0;
 const realTimer = new Waiter(expire);
 realTimer.keepsAlive = false; // like the kernel's: a pending alarm does not keep the event loop alive
 
-/** True while the chain serves ITIMER_REAL (it runs on the `unix` backend). */
+/**
+ * True while the chain serves ITIMER_REAL (it runs on the `unix` backend).
+ * @returns true while the chain runs on the `unix` backend, so that alarm, ualarm and
+ *   setitimer / getitimer of ITIMER_REAL are served by the chain; false otherwise, also
+ *   before the chain has started.
+ */
 export function chainOwnsItimerReal(): boolean {
   return activeAlarm() === 'unix';
 }
@@ -88,6 +93,22 @@ function isReal(which: ItimerWhich): boolean {
 
 /**
  * setitimer(2); ITIMER_REAL is served by the chain while it owns it.
+ * @param which the timer: 'real', 'virtual', 'prof' or an ITIMER_* number.
+ * @param value `value`, the time to the first expiry (zero disarms), and `interval`, the
+ *   period (zero: one-shot); each `{ sec, usec }` (missing fields 0) or a number of seconds.
+ * @returns the previous setting of that timer: the time that was left to its next expiry
+ *   (zero if it was disarmed) and its interval. ITIMER_REAL's time left is truncated to the
+ *   microsecond, and at least 1 µs while it was pending, by the kernel and the chain alike.
+ * @throws {TypeError} ERR_INVALID_ARG_TYPE if which is neither a string nor a number.
+ * @throws {TypeError} ERR_INVALID_ARG_VALUE if which is a string other than 'real', 'virtual', 'prof'.
+ * @throws {RangeError} ERR_OUT_OF_RANGE if which is a number that is not an integer in the C `int` range.
+ * @throws {TypeError} ERR_INVALID_ARG_TYPE if value, value.value or value.interval is not an
+ *   object (or, for the members, a number), or one of their fields is not a number.
+ * @throws {RangeError} ERR_OUT_OF_RANGE if a field is not a safe integer, or a number of seconds is
+ *   not finite or too large to hold to the microsecond.
+ * @throws {Error} EINVAL (syscall setitimer) if which is a number other than 0, 1, 2, or a `sec`
+ *   is negative or a `usec` outside [0, 1 000 000); on the chain path too, with the kernel's check.
+ * @throws {Error} ERR_ITIMER_MAIN_THREAD_ONLY in a Worker.
  * @example
  * ```js
  * import { getitimer, setitimer } from 'itimer';
@@ -102,6 +123,13 @@ export function setitimer(which: ItimerWhich, value: ItimervalInput): Itimerval 
 
 /**
  * getitimer(2); ITIMER_REAL is served by the chain while it owns it.
+ * @param which the timer: 'real', 'virtual', 'prof' or an ITIMER_* number.
+ * @returns the timer's setting now: the time left to its next expiry (zero when disarmed;
+ *   for ITIMER_REAL truncated to the microsecond and at least 1 µs while pending) and its interval.
+ * @throws {TypeError} ERR_INVALID_ARG_TYPE if which is neither a string nor a number.
+ * @throws {TypeError} ERR_INVALID_ARG_VALUE if which is a string other than 'real', 'virtual', 'prof'.
+ * @throws {RangeError} ERR_OUT_OF_RANGE if which is a number that is not an integer in the C `int` range.
+ * @throws {Error} EINVAL (syscall getitimer) if which is a number other than 0, 1, 2.
  * @example
  * ```js
  * import { getitimer } from 'itimer';
@@ -114,6 +142,14 @@ export function getitimer(which: ItimerWhich): Itimerval {
 
 /**
  * alarm(2); served by the chain while it owns ITIMER_REAL, with the kernel's rounding either way.
+ * @param seconds the seconds to SIGALRM, an integer from 0 to 4 294 967 295 (`unsigned int`); 0
+ *   cancels. Replaces any ITIMER_REAL setting, interval included.
+ * @returns the seconds that were left on the previous ITIMER_REAL setting, rounded as Linux
+ *   `alarm_setitimer` rounds (up from half a second, and 1 rather than 0 while any time was
+ *   left); 0 if none was pending.
+ * @throws {TypeError} ERR_INVALID_ARG_TYPE if seconds is not a number.
+ * @throws {RangeError} ERR_OUT_OF_RANGE if seconds is not an integer from 0 to 4 294 967 295.
+ * @throws {Error} ERR_ITIMER_MAIN_THREAD_ONLY in a Worker.
  * @example
  * ```js
  * import { alarm } from 'itimer';
@@ -129,6 +165,15 @@ export function alarm(seconds: number): number {
 
 /**
  * ualarm(3); served by the chain while it owns ITIMER_REAL.
+ * @param usecs the microseconds to SIGALRM; 0 cancels. Below 1 000 000, as glibc puts it in
+ *   setitimer's `tv_usec`.
+ * @param intervalUsecs the period in microseconds, below 1 000 000 (default 0: one-shot).
+ * @returns the microseconds that were left on the previous ITIMER_REAL setting
+ *   (`sec * 1e6 + usec`, exact where C's `useconds_t` would wrap); 0 if none was pending.
+ * @throws {TypeError} ERR_INVALID_ARG_TYPE if usecs or intervalUsecs is not a number.
+ * @throws {RangeError} ERR_OUT_OF_RANGE if usecs or intervalUsecs is not an integer from 0 to 4 294 967 295.
+ * @throws {Error} EINVAL (syscall setitimer) if usecs or intervalUsecs is 1 000 000 or more.
+ * @throws {Error} ERR_ITIMER_MAIN_THREAD_ONLY in a Worker.
  * @example
  * ```js
  * import { ualarm } from 'itimer';

@@ -29,7 +29,12 @@ let chain: TimerChain | undefined;
 export type BackendSwitchHook = (chain: TimerChain, from: BackendName | undefined, to: BackendName) => void;
 const switchHooks: BackendSwitchHook[] = [];
 
-/** The enabled backends in order of precedence (configured, `ITIMER_CLOCK`, or default). */
+/**
+ * The enabled backends in order of precedence (configured, `ITIMER_CLOCK`, or default).
+ * @returns a new array of backend names, first the one the chain tries first.
+ * @throws {Error} ERR_ITIMER_NO_ALARM_BACKEND if {@link configureAlarms} was never called and
+ *   `ITIMER_CLOCK` names no known backend (thrown again on every call).
+ */
 export function availableAlarms(): BackendName[] {
   if (!configured) {
     const fromEnv = process.env['ITIMER_CLOCK'];
@@ -38,7 +43,11 @@ export function availableAlarms(): BackendName[] {
   return [...configured];
 }
 
-/** The name of the backend the chain runs on, or undefined before first use. */
+/**
+ * The name of the backend the chain runs on, or undefined before first use.
+ * @returns the backend's name, or undefined before the chain first starts and while it is
+ *   stopped (between an exec's or a snapshot's quit and the restart).
+ */
 export function activeAlarm(): BackendName | undefined {
   return chain?.backendName;
 }
@@ -132,7 +141,13 @@ function startFirst(target: TimerChain, order: readonly BackendName[], withoutFf
   });
 }
 
-/** The process's chain, started on first use. */
+/**
+ * The process's chain, started on first use.
+ * @returns the process's one {@link TimerChain}, the same object on every call.
+ * @throws {Error} ERR_ITIMER_NO_ALARM_BACKEND on the first call if none of the enabled backends
+ *   starts (possible only when `libuv` is not enabled), or `ITIMER_CLOCK` names no known
+ *   backend; the chain is then not created, and the next call tries again.
+ */
 export function getChain(): TimerChain {
   if (!chain) {
     const created = new TimerChain();
@@ -157,7 +172,13 @@ export function chainStarted(): boolean {
  * back to the backend it ran on, the configuration stays as it was, and the error says so.
  * Never prints and never exits: the report says what happened.
  * @param spec e.g. `'timerfd,unix'`, or `'help'`.
- * @throws Error `ERR_ITIMER_NO_ALARM_BACKEND` when no name is valid, or none of them starts.
+ * @returns what was done: `order`, the backends now enabled (for `help`, the current order,
+ *   unchanged); `unknown` and `duplicates`, the names skipped; `help`; `active`, the backend
+ *   the chain runs on (undefined if it has not started); and `messages`.
+ * @throws {TypeError} ERR_INVALID_ARG_TYPE if spec is not a string.
+ * @throws {Error} ERR_ITIMER_NO_ALARM_BACKEND when no name is valid, or none of them starts (tried
+ *   only if the chain is running; before that the order is stored for its first start). Also
+ *   whenever `ITIMER_CLOCK` names no known backend and no earlier call succeeded.
  * @example
  * ```js
  * import { configureAlarms } from 'itimer';
@@ -179,7 +200,13 @@ export function configureAlarms(spec: string): ConfigureReport {
   return { ...config, active: activeAlarm(), messages };
 }
 
-/** Sets the process chain's rearm floor in ns (QEMU `MIN_TIMER_REARM_NS`, default 250 000). */
+/**
+ * Sets the process chain's rearm floor in ns (QEMU `MIN_TIMER_REARM_NS`, default 250 000).
+ * @param nanoseconds the smallest delay the host is armed for: an integer from 0 to 1e9 (1 s).
+ * @throws {TypeError} ERR_INVALID_ARG_TYPE if nanoseconds is not a number.
+ * @throws {RangeError} ERR_OUT_OF_RANGE if nanoseconds is not an integer from 0 to 1e9.
+ * @throws {Error} ERR_ITIMER_NO_ALARM_BACKEND if this call starts the chain and no enabled backend starts (see {@link getChain}).
+ */
 export function setRearmFloor(nanoseconds: number): void {
   getChain().rearmFloorNs = validateInteger(nanoseconds, 'nanoseconds', 0, 1e9);
 }

@@ -51,7 +51,12 @@ export interface ListEntry extends HeapEntry {
    * entry is in the heap (it is part of the heap key).
    */
   spinMarginNs: number;
-  /** Runs the entry, with the clock reading at which it runs. */
+  /**
+   * Runs the entry, with the clock reading at which it runs.
+   * @param nowNs the pass's clock reading, in ns on the list's time base (at or after the entry's deadline).
+   * @throws anything it likes: the pass catches it, runs the remaining due entries, and rethrows
+   *   it on the next tick (`process.nextTick`), where Node reports it as uncaught.
+   */
   fire(nowNs: number): void;
 }
 

@@ -69,7 +69,14 @@ const UNIT_NS = { ns: 1, us: 1e3, ms: 1e6, s: 1e9 } as const;
 
 /**
  * A delay in integer nanoseconds (rounded to the nearest ns).
- * @throws TypeError / RangeError for anything that is not a finite, non-negative duration.
+ * @param delay a number of milliseconds, a bigint of nanoseconds, or a plain object of
+ *   units (`{ ns, us, ms, s }`, each a number, added up).
+ * @param name the argument's name in error messages (default `'delay'`).
+ * @returns the delay in whole nanoseconds, from 0 to 2^52 (about 52 days).
+ * @throws {TypeError} ERR_INVALID_ARG_TYPE if delay is not a number, a bigint or a plain
+ *   object, or one of its units is not a number (`undefined` included).
+ * @throws {TypeError} ERR_INVALID_ARG_VALUE if the object has a key other than ns, us, ms, s.
+ * @throws {RangeError} ERR_OUT_OF_RANGE if the total is NaN, negative, infinite or above 2^52 ns.
  */
 export function delayToNs(delay: unknown, name = 'delay'): number {
   let ns: number;
@@ -152,8 +159,13 @@ export class Timer extends Waiter implements Disposable {
 
   /**
    * An unarmed timer (Akaros `init_awaiter`). Set a deadline, then {@link Timer.arm}.
-   * @throws TypeError `ERR_INVALID_ARG_TYPE` for a callback that is not a function or bad
-   *   options; RangeError `ERR_OUT_OF_RANGE` for a spin margin above 2 ms.
+   * @param callback called when the timer fires, with the number of periods missed since
+   *   the previous call (always 0 for a one-shot timer).
+   * @param options `ref` (default true) and `spin` (default false); see {@link TimerConstructorOptions}.
+   * @throws {TypeError} ERR_INVALID_ARG_TYPE if callback is not a function, options is not an
+   *   object, options.ref is not a boolean, or options.spin is neither a boolean nor a {@link Delay}.
+   * @throws {TypeError} ERR_INVALID_ARG_VALUE if options.spin is a units object with an unknown unit.
+   * @throws {RangeError} ERR_OUT_OF_RANGE if the spin margin is negative, not finite, or above 2 ms.
    */
   constructor(callback: TimerCallback, options?: TimerConstructorOptions) {
     if (typeof callback !== 'function') throw invalidArgType('callback', 'of type function', callback);
@@ -187,14 +199,27 @@ export class Timer extends Waiter implements Disposable {
     return typeof delay === 'number' && delay < 0 ? -delay : 0;
   }
 
-  /** Sets the deadline `delay` from now; does not arm (Akaros `set_awaiter_rel`). */
+  /**
+   * Sets the deadline `delay` from now; does not arm (Akaros `set_awaiter_rel`).
+   * @param delay the time from now: milliseconds, a bigint of nanoseconds, or `{ ns, us, ms, s }`.
+   * @returns this timer, for chaining.
+   * @throws {TypeError} ERR_INVALID_ARG_TYPE / ERR_INVALID_ARG_VALUE if delay is not a {@link Delay} (see {@link delayToNs}).
+   * @throws {RangeError} ERR_OUT_OF_RANGE if delay is negative, not finite, or above 2^52 ns (about 52 days).
+   * @throws {Error} ERR_ITIMER_NO_ALARM_BACKEND if this call starts the chain and no enabled backend starts (see {@link getChain}).
+   */
   setRelative(delay: Delay): this {
     this.deadlineNs = getChain().now() + delayToNs(delay);
     if (this.intervalNs === 0) this.#delay = delay;
     return this;
   }
 
-  /** Sets the deadline to `deadlineNs` on the chain's time base; does not arm. */
+  /**
+   * Sets the deadline to `deadlineNs` on the chain's time base; does not arm.
+   * @param deadlineNs the deadline in integer nanoseconds on the chain's time base (see
+   *   {@link chainNow}); a deadline already past fires in the next pass after arming.
+   * @returns this timer, for chaining.
+   * @throws {RangeError} ERR_OUT_OF_RANGE if deadlineNs is not a safe integer (a non-number included).
+   */
   setAbsolute(deadlineNs: number): this {
     if (!Number.isSafeInteger(deadlineNs)) throw outOfRange('deadlineNs', 'a safe integer', deadlineNs);
     this.deadlineNs = deadlineNs;
@@ -205,6 +230,12 @@ export class Timer extends Waiter implements Disposable {
    * Sets the deadline to a Unix time (Akaros `set_awaiter_abs_unix`), converted to the
    * monotonic time base now; does not arm.
    * @param unixTime a `Date`, or nanoseconds since the epoch as a bigint.
+   * @returns this timer, for chaining.
+   * @throws {TypeError} ERR_INVALID_ARG_TYPE if unixTime is neither a Date nor a bigint.
+   * @throws {TypeError} ERR_INVALID_ARG_VALUE if unixTime is an invalid Date.
+   * @throws {RangeError} ERR_OUT_OF_RANGE if the deadline, converted, is not a safe integer on
+   *   the chain's time base (more than about 104 days from the chain's origin).
+   * @throws {Error} ERR_ITIMER_NO_ALARM_BACKEND if this call starts the chain and no enabled backend starts (see {@link getChain}).
    */
   setAbsoluteUnix(unixTime: Date | bigint): this {
     let unixNs: bigint;
@@ -221,20 +252,38 @@ export class Timer extends Waiter implements Disposable {
     return this.setAbsolute(deadlineNs);
   }
 
-  /** Moves the deadline `delay` past the previous one (Akaros `set_awaiter_inc`); does not arm. */
+  /**
+   * Moves the deadline `delay` past the previous one (Akaros `set_awaiter_inc`); does not arm.
+   * @param delay how far to move the deadline: milliseconds, a bigint of nanoseconds, or `{ ns, us, ms, s }`.
+   * @returns this timer, for chaining.
+   * @throws {TypeError} ERR_INVALID_ARG_TYPE / ERR_INVALID_ARG_VALUE if delay is not a {@link Delay} (see {@link delayToNs}).
+   * @throws {RangeError} ERR_OUT_OF_RANGE if delay is negative, not finite, or above 2^52 ns (about 52 days).
+   */
   setIncrement(delay: Delay): this {
     this.deadlineNs += delayToNs(delay);
     return this;
   }
 
-  /** Makes the timer periodic with this period (or one-shot with 0). */
+  /**
+   * Makes the timer periodic with this period (or one-shot with 0).
+   * @param period the period: milliseconds, a bigint of nanoseconds, or `{ ns, us, ms, s }`; 0 for one-shot.
+   * @returns this timer, for chaining.
+   * @throws {TypeError} ERR_INVALID_ARG_TYPE / ERR_INVALID_ARG_VALUE if period is not a {@link Delay} (see {@link delayToNs}).
+   * @throws {RangeError} ERR_OUT_OF_RANGE if period is negative, not finite, or above 2^52 ns (about 52 days).
+   */
   setInterval(period: Delay): this {
     const periodNs = delayToNs(period, 'period');
     this.#delay = periodNs > 0 ? -periodNs : undefined;
     return this;
   }
 
-  /** Sets the spin tail (see {@link Spin}); takes effect at the next arm. */
+  /**
+   * Sets the spin tail (see {@link Spin}); takes effect at the next arm.
+   * @param spin false (or undefined) for none, true for the automatic margin, or a fixed margin of at most 2 ms.
+   * @returns this timer, for chaining.
+   * @throws {TypeError} ERR_INVALID_ARG_TYPE / ERR_INVALID_ARG_VALUE if spin is neither a boolean nor a {@link Delay}.
+   * @throws {RangeError} ERR_OUT_OF_RANGE if the margin is negative, not finite, or above 2 ms.
+   */
   setSpin(spin: Spin): this {
     this.spin = spinOption(spin, 'spin');
     return this;
@@ -242,7 +291,10 @@ export class Timer extends Waiter implements Disposable {
 
   /**
    * Arms the timer at its deadline (Akaros `set_alarm`).
-   * @throws Error `ERR_ITIMER_ALREADY_ARMED` if it is armed.
+   * @returns this timer, for chaining.
+   * @throws {Error} ERR_ITIMER_ALREADY_ARMED if it is armed.
+   * @throws {RangeError} ERR_OUT_OF_RANGE if the public `deadlineNs` field was set to a non-finite number.
+   * @throws {Error} ERR_ITIMER_NO_ALARM_BACKEND if this call starts the chain and no enabled backend starts (see {@link getChain}).
    */
   arm(): this {
     getChain().arm(this);
@@ -263,7 +315,11 @@ export class Timer extends Waiter implements Disposable {
 
   /**
    * Re-arms at an absolute deadline whether or not it fired (Akaros `reset_alarm_abs`).
-   * @returns true if it was still armed.
+   * @param deadlineNs the new deadline in integer nanoseconds on the chain's time base (see {@link chainNow}).
+   * @returns true if it was still armed (removed before it fired); false if it had fired, was
+   *   running, or was never armed.
+   * @throws {RangeError} ERR_OUT_OF_RANGE if deadlineNs is not a safe integer (a non-number included).
+   * @throws {Error} ERR_ITIMER_NO_ALARM_BACKEND if this call starts the chain and no enabled backend starts (see {@link getChain}).
    */
   rearmAbsolute(deadlineNs: number): boolean {
     this.setAbsolute(deadlineNs);
@@ -271,31 +327,47 @@ export class Timer extends Waiter implements Disposable {
     return getChain().rearmAbsolute(this, deadlineNs);
   }
 
-  /** Keeps the process alive while armed (default). */
+  /**
+   * Keeps the process alive while armed (default).
+   * @returns this timer, for chaining.
+   */
   ref(): this {
     getChain().setRef(this, true);
     return this;
   }
 
-  /** Lets the process exit while this timer is armed. */
+  /**
+   * Lets the process exit while this timer is armed.
+   * @returns this timer, for chaining.
+   */
   unref(): this {
     getChain().setRef(this, false);
     return this;
   }
 
-  /** Whether the timer keeps the process alive while armed. */
+  /**
+   * Whether the timer keeps the process alive while armed.
+   * @returns true if it keeps the process alive while armed (the default, or after ref());
+   *   false after unref() or when created with `ref: false`.
+   */
   hasRef(): boolean {
     return this.keepsAlive;
   }
 
-  /** Re-arms for the original delay (the period, if periodic) from now (Node's `timeout.refresh()`). */
+  /**
+   * Re-arms for the original delay (the period, if periodic) from now (Node's `timeout.refresh()`).
+   * @returns this timer, for chaining.
+   */
   refresh(): this {
     const delay = this.#delay;
     this.rearmAbsolute(getChain().now() + (delay === undefined ? 0 : this.intervalNs || delayToNs(delay)));
     return this;
   }
 
-  /** Disarms; Node's `timeout.close()`. */
+  /**
+   * Disarms; Node's `timeout.close()`.
+   * @returns this timer, for chaining.
+   */
   close(): this {
     this.cancel();
     return this;
@@ -306,7 +378,11 @@ export class Timer extends Waiter implements Disposable {
     this.cancel();
   }
 
-  /** A numeric id, usable with {@link clearTimer} like Node's timeout ids. */
+  /**
+   * A numeric id, usable with {@link clearTimer} like Node's timeout ids.
+   * @returns the timer's id: a positive integer allocated on the first call, the same on later
+   *   calls, and never given to another timer.
+   */
   [Symbol.toPrimitive](): number {
     let id = idOf.get(this);
     if (!id) {
@@ -319,11 +395,17 @@ export class Timer extends Waiter implements Disposable {
 
 /**
  * Calls `callback` after `delay`, optionally repeatedly, on the timer chain.
+ * @param callback called when the timer fires, with the number of periods missed since the
+ *   previous call (always 0 for a one-shot timer).
  * @param delay milliseconds like setTimeout (fractions kept), a bigint of ns, or `{ ns, us, ms, s }`.
  * @param options `interval` to repeat, `ref`, `spin` (see {@link TimerOptions}).
  * @returns the armed {@link Timer}.
- * @throws TypeError `ERR_INVALID_ARG_TYPE` / RangeError `ERR_OUT_OF_RANGE` for a bad callback,
- *   delay or option; nothing is armed then.
+ * @throws {TypeError} ERR_INVALID_ARG_TYPE / ERR_INVALID_ARG_VALUE for a callback that is not
+ *   a function, or a bad delay or option (an invalid `interval` is reported as `period`);
+ *   nothing is armed then.
+ * @throws {RangeError} ERR_OUT_OF_RANGE if the delay or interval is negative, not finite or
+ *   above 2^52 ns, or the spin margin is above 2 ms; nothing is armed then.
+ * @throws {Error} ERR_ITIMER_NO_ALARM_BACKEND if this call starts the chain and no enabled backend starts (see {@link getChain}).
  * @example
  * ```js
  * import { setTimer } from 'itimer';
@@ -351,6 +433,10 @@ export function setTimer(callback: TimerCallback, delay: Delay, options?: TimerO
 /**
  * Disarms a timer given as the object or its primitive id, as a number or a string (like
  * clearTimeout). Anything else is ignored, as clearTimeout ignores it.
+ * @param timer a {@link Timer}, or the id its `Symbol.toPrimitive` returned, as a number or its
+ *   decimal string.
+ * @throws {Error} ERR_ITIMER_NO_ALARM_BACKEND only for a Timer object given before the chain has
+ *   started, if no enabled backend starts then; ids and other values never throw.
  */
 export function clearTimer(timer: Timer | number | string | null | undefined): void {
   if (timer instanceof Timer) timer.cancel();
@@ -358,7 +444,12 @@ export function clearTimer(timer: Timer | number | string | null | undefined): v
   else if (typeof timer === 'string' && String(Number(timer)) === timer) byId.get(Number(timer))?.cancel();
 }
 
-/** Now on the chain's time base, in ns (CLOCK_MONOTONIC since the process origin, or virtual time). */
+/**
+ * Now on the chain's time base, in ns (CLOCK_MONOTONIC since the process origin, or virtual time).
+ * @returns the current time in nanoseconds on the chain's time base: whole nanoseconds of
+ *   CLOCK_MONOTONIC since the process's origin, or the virtual time on the `virtual` backend.
+ * @throws {Error} ERR_ITIMER_NO_ALARM_BACKEND if this call starts the chain and no enabled backend starts (see {@link getChain}).
+ */
 export function chainNow(): number {
   return getChain().now();
 }
@@ -380,8 +471,14 @@ export interface SleepOptions {
 
 /**
  * Resolves after `delay` (like `timers/promises` setTimeout, but precise).
- * @returns a promise that rejects, as timers/promises does, with `ERR_INVALID_ARG_TYPE` /
- *   `ERR_OUT_OF_RANGE` for bad arguments and with an AbortError when `options.signal` aborts.
+ * @param delay milliseconds (fractions kept), a bigint of nanoseconds, or `{ ns, us, ms, s }`.
+ * @param options `signal` to abort the wait, `ref` (default true), `spin` (see {@link SleepOptions}).
+ * @returns a promise that resolves (with undefined) once the deadline has passed. It rejects,
+ *   as timers/promises does, with `ERR_INVALID_ARG_TYPE` / `ERR_INVALID_ARG_VALUE` /
+ *   `ERR_OUT_OF_RANGE` for bad arguments, with an AbortError (`ABORT_ERR`) when `options.signal`
+ *   is or becomes aborted (the timer is then disarmed), and with `ERR_ITIMER_NO_ALARM_BACKEND`
+ *   if the chain cannot start.
+ * @throws Never: every error, argument errors included, is delivered as a rejection.
  * @example
  * ```js
  * import { sleep } from 'itimer';
@@ -427,6 +524,15 @@ const alarmTimers = new FinalizationRegistry<Timer>((timer) => timer.cancel());
  * AbortSignal.timeout, and like it the timer does not keep the process alive unless `ref`,
  * and the pending timer does not keep the signal alive: a signal nobody holds can be
  * garbage-collected before its deadline (its timer is then disarmed).
+ * @param delay milliseconds (fractions kept), a bigint of nanoseconds, or `{ ns, us, ms, s }`.
+ * @param options `ref` (default false: the timer does not keep the process alive) and `spin`
+ *   (default false; see {@link Spin}).
+ * @returns a signal that aborts `delay` from now with a `TimeoutError` DOMException as its reason.
+ * @throws {TypeError} ERR_INVALID_ARG_TYPE / ERR_INVALID_ARG_VALUE if options is not an object,
+ *   options.ref is not a boolean, or delay or options.spin is not a valid duration.
+ * @throws {RangeError} ERR_OUT_OF_RANGE if delay is negative, not finite or above 2^52 ns, or the
+ *   spin margin is above 2 ms.
+ * @throws {Error} ERR_ITIMER_NO_ALARM_BACKEND if this call starts the chain and no enabled backend starts (see {@link getChain}).
  * @example
  * ```js
  * import { alarmSignal } from 'itimer';

@@ -78,8 +78,24 @@ function validateSpawn(command: unknown, args: unknown, timers: unknown, options
  * `{ alarm: 5 }` (ended by SIGALRM after 5 s) or `{ itimers: { virtual: [2] } }` (after 2 s
  * of user CPU time, SIGVTALRM). The child's exit status is the command's, or 127 if it is
  * not found, 126 if it cannot be executed.
- * @throws TypeError `ERR_INVALID_ARG_TYPE` / RangeError `ERR_OUT_OF_RANGE` for bad arguments,
- *   before anything is spawned; Error `ERR_ITIMER_NO_CLI` inside a bundle.
+ * @param command The program, searched in PATH (execvp(3)).
+ * @param args Its arguments, after `argv[0]` (which is `command`).
+ * @param timers `alarm`: whole seconds for alarm(2); `itimers`: `[value, interval?]` in
+ *   seconds for each of `real`, `virtual` and `prof`.
+ * @param options Options of `child_process.spawn` (`stdio`, `env`, `cwd`, …).
+ * @returns the child, as `child_process.spawn` returns it: Node running the itimer CLI, which
+ *   arms the timers and execs `command` in place, so the pid and the exit status are the
+ *   command's.
+ * @throws {TypeError} ERR_INVALID_ARG_TYPE if command is not a string, args not an array of
+ *   strings, timers, `timers.itimers` or options not a plain object, a time not a number, or an
+ *   `itimers` entry not an array of one or two numbers; before anything is spawned.
+ * @throws {TypeError} ERR_INVALID_ARG_VALUE if command is empty or has a NUL byte, or
+ *   `timers.itimers` has a key other than `real`, `virtual` and `prof`.
+ * @throws {RangeError} ERR_OUT_OF_RANGE if a time is not finite or outside 0 to 4 294 967 295
+ *   seconds, or `timers.alarm` is not an integer.
+ * @throws {Error} ERR_ITIMER_NO_CLI if the itimer CLI file is missing (inside a bundle).
+ * @throws {TypeError} what `child_process.spawn` throws for options it refuses, or for an
+ *   argument with a NUL byte (ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE).
  */
 export function spawnWithTimers(command: string, args: readonly string[], timers: ExecTimers, options: SpawnOptions = {}): ChildProcess {
   validateSpawn(command, args, timers, options);

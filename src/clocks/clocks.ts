@@ -96,6 +96,8 @@ export class QemuClock {
 
   /**
    * Enables or disables the clock; timers of a disabled clock do not run.
+   * @param enabled true to run the clock's timers (and, for the virtual clock, its time),
+   *   false to stop them.
    * @throws TypeError `ERR_INVALID_ARG_TYPE` unless `enabled` is a boolean.
    */
   enable(enabled: boolean): void {
@@ -112,18 +114,30 @@ export class QemuClock {
     this.#schedule();
   }
 
-  /** True when the clock has pending timers (QEMU `qemu_clock_has_timers`). */
+  /**
+   * True when the clock has pending timers (QEMU `qemu_clock_has_timers`).
+   * @returns true if at least one timer is waiting on this clock (armed, and not yet collected
+   *   by a running round), whether or not the clock is enabled.
+   */
   hasTimers(): boolean {
     return this.#list.size > 0;
   }
 
-  /** True when the earliest timer is due (QEMU `qemu_clock_expired`). */
+  /**
+   * True when the earliest timer is due (QEMU `qemu_clock_expired`).
+   * @returns true if the earliest timer's expiry is strictly before the clock's current time
+   *   (a timer expiring exactly now is not counted).
+   */
   expired(): boolean {
     const head = this.#list.head;
     return head !== undefined && head.deadlineNs < this.ns;
   }
 
-  /** Nanoseconds to the earliest timer, 0 if due, 2^31-1 if none (QEMU `qemu_clock_deadline`). */
+  /**
+   * Nanoseconds to the earliest timer, 0 if due, 2^31-1 if none (QEMU `qemu_clock_deadline`).
+   * @returns the nanoseconds from the clock's current time to its earliest timer's expiry, 0
+   *   if that is now or past, 2 147 483 647 if the clock has no timers.
+   */
   deadline(): number {
     const head = this.#list.head;
     return head ? Math.max(head.deadlineNs - this.ns, 0) : 2 ** 31 - 1;
@@ -131,7 +145,17 @@ export class QemuClock {
 
   // ---- host clock reset notifiers ----
 
-  /** Registers a notifier called when the host clock jumps (backwards on read, or any set of the wall clock). */
+  /**
+   * Registers a notifier called when the host clock jumps (backwards on read, or any set of the wall clock).
+   * @param notifier Called with the clock's new value, in nanoseconds since the epoch: from the
+   *   event loop when the wall clock is set, or inside the read of {@link QemuClock.ns} that
+   *   finds it went back. Registering the same function twice registers it once.
+   * @throws {TypeError} ERR_INVALID_ARG_TYPE if notifier is not a function.
+   * @throws {TypeError} ERR_INVALID_ARG_VALUE on a clock other than {@link hostClock}.
+   * @throws {Error} ERR_ITIMER_MAIN_THREAD_ONLY in a Worker (the notifier polls a timerfd).
+   * @throws {Error} `EMFILE`, `ENFILE` or `ENOMEM` (timerfd_create) if the first notifier's
+   *   timerfd cannot be created.
+   */
   onReset(notifier: ResetNotifier): void {
     if (typeof notifier !== 'function') throw invalidArgType('notifier', 'of type function', notifier);
     if (this.type !== 'host') throw invalidArgValue('clock', this.type, 'has no reset notifiers (only the host clock does)');
@@ -140,7 +164,12 @@ export class QemuClock {
     this.#watchClockSet();
   }
 
-  /** Unregisters a reset notifier. */
+  /**
+   * Unregisters a reset notifier.
+   * @param notifier The function given to {@link QemuClock.onReset}; the last one's removal
+   *   closes the timerfd.
+   * @throws Never: a value that is not a registered notifier is ignored.
+   */
   offReset(notifier: ResetNotifier): void {
     this.#notifiers.delete(notifier);
     if (this.#notifiers.size === 0 && this.#cancelWatch) {
@@ -187,6 +216,10 @@ export class QemuClock {
   /**
    * Stops (or resumes) the virtual clock following real time: driven by hand, it moves only
    * with {@link QemuClock.tick}, {@link QemuClock.next} and {@link QemuClock.runAll}.
+   * @param byHand true (the default) to drive the clock by hand, false to let it follow real
+   *   time again from where it stands.
+   * @throws {TypeError} ERR_INVALID_ARG_TYPE if byHand is not a boolean.
+   * @throws {TypeError} ERR_INVALID_ARG_VALUE on a clock other than {@link virtualClock}.
    */
   driveByHand(byHand = true): void {
     if (typeof byHand !== 'boolean') throw invalidArgType('byHand', 'of type boolean', byHand);
@@ -211,7 +244,16 @@ export class QemuClock {
   /**
    * Advances the hand-driven virtual clock by `deltaNs`, running each timer that falls due,
    * at its own expiry time. Nothing runs while the clock is disabled, but time still moves.
+   * @param deltaNs Nanoseconds to advance: an integer from 0 to 2^53 − 1 minus the clock's
+   *   current value.
+   * @param loopLimit The most timers the call may run, an integer from 1 to 2^31 − 1
+   *   (default 1000).
    * @returns the number of timers run.
+   * @throws {Error} ERR_ITIMER_NOT_VIRTUAL unless the clock is driven by hand (checked first).
+   * @throws {TypeError} ERR_INVALID_ARG_TYPE if deltaNs or loopLimit is not a number.
+   * @throws {RangeError} ERR_OUT_OF_RANGE if deltaNs or loopLimit is not an integer in its range.
+   * @throws {Error} ERR_ITIMER_LOOP_LIMIT once more than loopLimit timers have run (checked
+   *   after each round); the clock then stands at that round's expiry time.
    */
   tick(deltaNs: number, loopLimit = 1000): number {
     this.#handDriven('tick');
@@ -228,7 +270,11 @@ export class QemuClock {
     return ran;
   }
 
-  /** Advances the hand-driven clock to its earliest timer and runs what is due then. */
+  /**
+   * Advances the hand-driven clock to its earliest timer and runs what is due then.
+   * @returns true if it ran a round; false if the clock has no timers or is disabled.
+   * @throws {Error} ERR_ITIMER_NOT_VIRTUAL unless the clock is driven by hand.
+   */
   next(): boolean {
     this.#handDriven('next');
     const head = this.#list.head;
@@ -240,7 +286,14 @@ export class QemuClock {
 
   /**
    * Runs the hand-driven clock until it has no timers.
-   * @returns the number of rounds (expiry times) run.
+   * @param loopLimit The most rounds the call may run, an integer from 1 to 2^31 − 1
+   *   (default 1000).
+   * @returns the number of rounds (expiry times) run; 0 for a disabled clock, whose timers stay.
+   * @throws {Error} ERR_ITIMER_NOT_VIRTUAL unless the clock is driven by hand (checked first).
+   * @throws {TypeError} ERR_INVALID_ARG_TYPE if loopLimit is not a number.
+   * @throws {RangeError} ERR_OUT_OF_RANGE if loopLimit is not an integer from 1 to 2^31 − 1.
+   * @throws {Error} ERR_ITIMER_LOOP_LIMIT once a round beyond loopLimit has run (a timer keeps
+   *   re-arming itself); the rounds run stay run.
    */
   runAll(loopLimit = 1000): number {
     this.#handDriven('runAll');
@@ -321,7 +374,17 @@ export class ClockTimer implements ListEntry {
   readonly scale: number;
   readonly #callback: () => void;
 
-  /** A timer on `clock` calling `callback` at expiry; not pending. */
+  /**
+   * A timer on `clock` calling `callback` at expiry; not pending.
+   * @param clock The clock: {@link realtimeClock}, {@link hostClock} or {@link virtualClock}.
+   * @param scale The unit of {@link ClockTimer.modify} in nanoseconds: {@link SCALE_NS},
+   *   {@link SCALE_US} or {@link SCALE_MS}.
+   * @param callback Called with no arguments when the timer expires, during its clock's round;
+   *   an error it throws is rethrown from `process.nextTick`, after the round.
+   * @throws {TypeError} ERR_INVALID_ARG_TYPE if clock is not a {@link QemuClock} or callback is
+   *   not a function.
+   * @throws {TypeError} ERR_INVALID_ARG_VALUE if scale is not one of the three scales.
+   */
   constructor(clock: QemuClock, scale: number, callback: () => void) {
     if (!(clock instanceof QemuClock)) throw invalidArgType('clock', 'a QemuClock', clock);
     if (scale !== SCALE_NS && scale !== SCALE_US && scale !== SCALE_MS) throw invalidArgValue('scale', scale, 'must be SCALE_NS, SCALE_US or SCALE_MS');
@@ -338,6 +401,8 @@ export class ClockTimer implements ListEntry {
 
   /**
    * (Re)arms the timer to expire at `expireTime` in its scale, on its clock (QEMU `qemu_mod_timer`).
+   * @param expireTime The expiry on the clock's time, in units of the timer's scale (a
+   *   fraction is rounded to the nearest nanosecond).
    * @throws TypeError `ERR_INVALID_ARG_TYPE` / RangeError `ERR_OUT_OF_RANGE` unless the
    *   time is a finite number; a refused time leaves the timer as it was.
    */
@@ -350,6 +415,7 @@ export class ClockTimer implements ListEntry {
 
   /**
    * (Re)arms the timer at `expireNs` on its clock (QEMU `qemu_mod_timer_ns`).
+   * @param expireNs The expiry on the clock's time ({@link QemuClock.ns}), in nanoseconds.
    * @throws TypeError `ERR_INVALID_ARG_TYPE` / RangeError `ERR_OUT_OF_RANGE` unless
    *   `expireNs` is a finite integer (the host clock's values exceed 2^53, so doubles of
    *   that size are accepted as they are); a refused time leaves the timer as it was.
@@ -370,34 +436,58 @@ export class ClockTimer implements ListEntry {
     this.clock._remove(this);
   }
 
-  /** True while armed (QEMU `qemu_timer_pending`). */
+  /**
+   * True while armed (QEMU `qemu_timer_pending`).
+   * @returns true from `modify` until the timer runs or is deleted (also while collected by a
+   *   running round and not yet run).
+   */
   pending(): boolean {
     return this.heapIndex !== IDLE;
   }
 
-  /** True when pending and due at `currentTime` (in the timer's scale) (QEMU `qemu_timer_expired`). */
+  /**
+   * True when pending and due at `currentTime` (in the timer's scale) (QEMU `qemu_timer_expired`).
+   * @param currentTime A time on the timer's clock, in units of its scale.
+   * @returns true if the timer is pending and its expiry is at or before `currentTime`.
+   * @throws {TypeError} (a plain one, with no code) if currentTime is a bigint or a symbol and the
+   *   timer is pending: currentTime is not validated, other values are coerced to a number
+   *   (NaN gives false).
+   */
   expired(currentTime: number): boolean {
     return this.pending() && this.deadlineNs <= currentTime * this.scale;
   }
 
-  /** The expiry in ns, or -1 when not pending (QEMU `qemu_timer_expire_time_ns`). */
+  /**
+   * The expiry in ns, or -1 when not pending (QEMU `qemu_timer_expire_time_ns`).
+   * @returns the expiry on the clock's time in nanoseconds, whatever the timer's scale; -1 when
+   *   not pending.
+   */
   expireTime(): number {
     return this.pending() ? this.deadlineNs : -1;
   }
 
-  /** Keeps the process alive while pending (default). */
+  /**
+   * Keeps the process alive while pending (default).
+   * @returns this timer.
+   */
   ref(): this {
     this.clock._setRef(this, true);
     return this;
   }
 
-  /** Lets the process exit while this timer is pending. */
+  /**
+   * Lets the process exit while this timer is pending.
+   * @returns this timer.
+   */
   unref(): this {
     this.clock._setRef(this, false);
     return this;
   }
 
-  /** Whether the timer keeps the process alive while pending. */
+  /**
+   * Whether the timer keeps the process alive while pending.
+   * @returns true unless {@link ClockTimer.unref} was called (and not undone by `ref`).
+   */
   hasRef(): boolean {
     return this.keepsAlive;
   }

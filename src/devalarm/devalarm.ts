@@ -29,7 +29,12 @@ import { getChain } from '../chain/process-chain.js';
 
 /** Where an alarm's expirations go. */
 export interface AlarmEventQueue {
-  /** Called once per expiration of alarm `id`. */
+  /**
+   * Called once per expiration of alarm `id`.
+   * @param id The id of the alarm that expired (`#alarm/a<id>`).
+   * @throws Never, by contract: it runs in the timer chain's round, and an error it throws is
+   *   rethrown from `process.nextTick` as an uncaught exception.
+   */
   postAlarm(id: number): void;
 }
 
@@ -62,7 +67,11 @@ export class AlarmEvents implements AlarmEventQueue, AsyncIterable<AlarmEvent> {
     this.#wake?.();
   }
 
-  /** Expirations in order, waiting for each, until closed. */
+  /**
+   * Expirations in order, waiting for each, until closed.
+   * @returns an async iterator of the expirations posted, in order; once closed, it delivers
+   *   those already queued and ends.
+   */
   async *[Symbol.asyncIterator](): AsyncIterator<AlarmEvent> {
     for (;;) {
       while (this.#queued.length > 0) yield this.#queued.shift()!;
@@ -96,6 +105,10 @@ let nextQueueId = 1;
 /**
  * Registers an event queue for `evq <id>` writes and returns its id (hex), the analogue of
  * the ev_q pointer an Akaros program writes.
+ * @param queue A {@link Kqueue}, an {@link AlarmEvents}, or any object with a `postAlarm` method.
+ * @returns the queue's id in lowercase hex without `0x` (`'1'`, `'2'`, …); the same id again
+ *   for a queue already registered.
+ * @throws {TypeError} ERR_INVALID_ARG_TYPE if queue has no `postAlarm` method.
  */
 export function registerEventQueue(queue: AlarmEventQueue): string {
   if (typeof queue?.postAlarm !== 'function') throw invalidArgType('queue', 'a Kqueue or AlarmEvents', queue);
@@ -156,7 +169,12 @@ export class AlarmFile implements Disposable {
     return this.#alarm?.id;
   }
 
-  /** Reads the file: the id (ctl, clone), the wake time (timer), or the listing (directories, one name a line). */
+  /**
+   * Reads the file: the id (ctl, clone), the wake time (timer), or the listing (directories, one name a line).
+   * @returns in decimal, the alarm id (ctl) or the wake time last written, in chain
+   *   nanoseconds (timer; 0 if none); or the directory's names joined by newlines.
+   * @throws {Error} `EBADF` (read) if the handle is closed or was opened with mode `'w'`.
+   */
   read(): string {
     this.#live('read');
     if (this.#mode === 'w') throw syscallError(constants.errno.EBADF, 'read');
@@ -172,7 +190,17 @@ export class AlarmFile implements Disposable {
 
   /**
    * Writes a command (ctl) or a time (timer).
+   * @param text For a ctl: `evq <queue id>` (the hex id from {@link registerEventQueue}, `0x`
+   *   optional) or `cancel`. For a timer: an absolute time on the chain's time base, in
+   *   nanoseconds, in hex (`0x` optional, surrounding white space ignored); `0` disarms.
    * @returns the number of characters written.
+   * @throws {Error} `EBADF` (write) if the handle is closed or was opened with mode `'r'`; `EPERM`
+   *   (write) on a directory.
+   * @throws {TypeError} ERR_INVALID_ARG_TYPE if text is not a string.
+   * @throws {TypeError} ERR_INVALID_ARG_VALUE if a timer's text is not hex digits or exceeds
+   *   2^53 − 1.
+   * @throws {Error} on a ctl (syscall `write`): `EINVAL` for `evq` without an id, `EFAULT` for an
+   *   id no queue was registered with, `ENOSYS` for any other command.
    */
   write(text: string): number {
     this.#live('write');
@@ -223,7 +251,14 @@ export class AlarmFile implements Disposable {
 /**
  * Opens an `#alarm` file. Opening `#alarm/clone` creates a new alarm and returns a handle
  * on its ctl.
- * @throws EISDIR opening a directory for writing; ENOENT for a missing file or alarm.
+ * @param path `#alarm`, `#alarm/clone`, `#alarm/a<id>`, or `#alarm/a<id>/ctl` or `/timer`
+ *   (trailing slashes ignored).
+ * @param mode `'r'`, `'w'` or `'rw'` (the default); directories open only with `'r'`.
+ * @returns the open handle: on the new alarm's ctl for `#alarm/clone`, else on path.
+ * @throws {Error} `EISDIR` (open) opening a directory for writing; `ENOENT` (open) for a path
+ *   outside the device, a missing file, or an alarm that does not exist (any more).
+ * @throws {TypeError} ERR_INVALID_ARG_VALUE if mode is not `'r'`, `'w'` or `'rw'`.
+ * @throws {TypeError} ERR_INVALID_ARG_TYPE if path is not a string.
  */
 export function openAlarmFile(path: string, mode: OpenMode = 'rw'): AlarmFile {
   if (mode !== 'r' && mode !== 'w' && mode !== 'rw') throw invalidArgValue('mode', mode, "must be 'r', 'w' or 'rw'");
@@ -237,7 +272,13 @@ export function openAlarmFile(path: string, mode: OpenMode = 'rw'): AlarmFile {
   return new AlarmFile(CONSTRUCT, path, kind, id === undefined ? undefined : alarms.get(id), mode);
 }
 
-/** Lists a directory of the device: `#alarm` (clone and the live alarms) or `#alarm/aN`. */
+/**
+ * Lists a directory of the device: `#alarm` (clone and the live alarms) or `#alarm/aN`.
+ * @param path The directory; default `#alarm`.
+ * @returns the names in it: `clone` then `a<id>` for each live alarm, or `ctl` and `timer`.
+ * @throws {Error} `ENOENT` (open) for a path that does not exist; `ENOTDIR` (readdir) for a file.
+ * @throws {TypeError} ERR_INVALID_ARG_TYPE if path is given and not a string.
+ */
 export function readAlarmDir(path = '#alarm'): string[] {
   const { kind } = parse(path);
   if (kind === 'top') return ['clone', ...[...alarms.keys()].map((id) => `a${id}`)];
@@ -245,14 +286,26 @@ export function readAlarmDir(path = '#alarm'): string[] {
   throw syscallError(constants.errno.ENOTDIR, 'readdir');
 }
 
-/** Creating files in the device is not permitted (Akaros `alarmcreate`). */
+/**
+ * Creating files in the device is not permitted (Akaros `alarmcreate`).
+ * @param path The file that would be created.
+ * @throws {Error} `EPERM` (create) whenever the directory it would be created in exists.
+ * @throws {Error} `ENOENT` (open) if that directory does not exist.
+ * @throws {TypeError} ERR_INVALID_ARG_TYPE if path is not a string.
+ */
 export function createAlarmFile(path: string): never {
   if (typeof path !== 'string') throw invalidArgType('path', 'of type string', path);
   parse(path.replace(/\/[^/]*$/, '') || path);
   throw syscallError(constants.errno.EPERM, 'create');
 }
 
-/** Removing files of the device is not permitted (Akaros `alarmremove`). */
+/**
+ * Removing files of the device is not permitted (Akaros `alarmremove`).
+ * @param path The file that would be removed.
+ * @throws {Error} `EPERM` (remove) always, once path exists.
+ * @throws {Error} `ENOENT` (open) if path does not exist.
+ * @throws {TypeError} ERR_INVALID_ARG_TYPE if path is not a string.
+ */
 export function removeAlarmFile(path: string): never {
   parse(path);
   throw syscallError(constants.errno.EPERM, 'remove');
@@ -275,7 +328,11 @@ export interface AlarmFds {
   id: number;
 }
 
-/** `devalarm_get_fds`: a new alarm, with its ctl and timer open. */
+/**
+ * `devalarm_get_fds`: a new alarm, with its ctl and timer open.
+ * @returns the new alarm's id and its ctl and timer handles, opened `'rw'`; the alarm lives
+ *   until both are closed.
+ */
 export function devalarmGetFds(): AlarmFds {
   const ctl = openAlarmFile('#alarm/clone');
   const id = Number(ctl.read());
@@ -283,7 +340,16 @@ export function devalarmGetFds(): AlarmFds {
   return { ctl, timer, id };
 }
 
-/** `devalarm_set_evq`: expirations of the alarm behind `file` go to `queue`. */
+/**
+ * `devalarm_set_evq`: expirations of the alarm behind `file` go to `queue`.
+ * @param file A handle on the alarm's ctl or timer.
+ * @param queue Where its expirations go: a {@link Kqueue} or {@link AlarmEvents} (registered
+ *   with {@link registerEventQueue} if it is not yet).
+ * @throws {TypeError} ERR_INVALID_ARG_TYPE if file is not an {@link AlarmFile}, or queue has no
+ *   `postAlarm` method.
+ * @throws {TypeError} ERR_INVALID_ARG_VALUE if file is the `#alarm` directory, on no alarm.
+ * @throws {Error} `ENOENT` (open) if the alarm no longer exists (its last handle was closed).
+ */
 export function devalarmSetEvq(file: AlarmFile, queue: AlarmEventQueue): void {
   const id = alarmFile(file, 'file').alarmId;
   if (id === undefined) throw invalidArgValue('file', file.path, 'must be an alarm ctl or timer');
@@ -295,7 +361,16 @@ export function devalarmSetEvq(file: AlarmFile, queue: AlarmEventQueue): void {
   }
 }
 
-/** `devalarm_set_time`: arms (or re-arms) at absolute `timeNs` on the chain's time base. */
+/**
+ * `devalarm_set_time`: arms (or re-arms) at absolute `timeNs` on the chain's time base.
+ * @param timer A handle on the alarm's timer file.
+ * @param timeNs The expiry in nanoseconds on the chain's time base (see {@link chainNow}), from 1 to
+ *   2^53 − 1.
+ * @throws {TypeError} ERR_INVALID_ARG_TYPE if timer is not an {@link AlarmFile} or timeNs is not a number.
+ * @throws {RangeError} ERR_OUT_OF_RANGE if timeNs is not an integer from 1 to 2^53 − 1.
+ * @throws {Error} `EBADF` (write) if the handle is closed or read-only, `EPERM` if it is a
+ *   directory, `ENOSYS` if it is a ctl (the time is taken as a command).
+ */
 export function devalarmSetTime(timer: AlarmFile, timeNs: number): void {
   alarmFile(timer, 'timer');
   if (typeof timeNs !== 'number') throw invalidArgType('timeNs', 'of type number', timeNs);
@@ -303,7 +378,13 @@ export function devalarmSetTime(timer: AlarmFile, timeNs: number): void {
   timer.write(timeNs.toString(16));
 }
 
-/** `devalarm_get_id`: the alarm id an event reports. */
+/**
+ * `devalarm_get_id`: the alarm id an event reports.
+ * @param event A kevent from a {@link Kqueue} (EVFILT_ALARM) or an event of {@link AlarmEvents}.
+ * @returns the event's `ident` if it has one, else its `id`.
+ * @throws {TypeError} ERR_INVALID_ARG_TYPE if event is not an object.
+ * @throws {TypeError} ERR_INVALID_ARG_VALUE if that `ident` or `id` is not a number.
+ */
 export function devalarmGetId(event: { ident: number } | AlarmEvent): number {
   if (typeof event !== 'object' || event === null) throw invalidArgType('event', 'a kevent or an AlarmEvent', event);
   const id = 'ident' in event ? event.ident : event.id;
@@ -311,7 +392,13 @@ export function devalarmGetId(event: { ident: number } | AlarmEvent): number {
   return id;
 }
 
-/** `devalarm_disable`: disarms the alarm (writes 0 to its timer). */
+/**
+ * `devalarm_disable`: disarms the alarm (writes 0 to its timer).
+ * @param timer A handle on the alarm's timer file.
+ * @throws {TypeError} ERR_INVALID_ARG_TYPE if timer is not an {@link AlarmFile}.
+ * @throws {Error} `EBADF` (write) if the handle is closed or read-only, `EPERM` if it is a
+ *   directory, `ENOSYS` if it is a ctl (`0` is taken as a command).
+ */
 export function devalarmDisable(timer: AlarmFile): void {
   alarmFile(timer, 'timer').write('0');
 }

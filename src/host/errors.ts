@@ -97,7 +97,14 @@ export function syscallError(errnoValue: number, syscall: string, detail?: strin
   return Object.assign(error, { errno: -errnoValue, syscall });
 }
 
-/** True when `value` is a failed-syscall error from itimer (or any error of that shape: `errno`, `code`, `syscall`). */
+/**
+ * True when `value` is a failed-syscall error from itimer (or any error of that shape: `errno`, `code`, `syscall`).
+ * @param value Any value, typically a caught error.
+ * @returns true if value is an `Error` whose `syscall` is a string and whose `errno` is a
+ *   number (`code` is not checked); false for everything else, argument errors and
+ *   `ERR_ITIMER_*` errors included.
+ * @throws Never: it only tests value (a throwing getter or proxy trap on value propagates).
+ */
 export function isSyscallError(value: unknown): value is SyscallError {
   return value instanceof Error && typeof (value as SyscallError).syscall === 'string' && typeof (value as SyscallError).errno === 'number';
 }

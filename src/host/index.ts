@@ -60,7 +60,13 @@ export function selectFfiDriver(name: FfiDriverName): void {
   requested = checked;
 }
 
-/** The name of the FFI driver in use, or the one that will be loaded on first use. */
+/**
+ * The name of the FFI driver in use, or the one that will be loaded on first use.
+ * @returns `'koffi'` or `'ffi-napi'`: the driver loaded, else the one chosen with
+ *   {@link selectFfiDriver}, else the `ITIMER_FFI` environment variable, else `'koffi'`.
+ * @throws {TypeError} ERR_INVALID_ARG_VALUE if no driver is loaded or chosen and `ITIMER_FFI`
+ *   names none of them.
+ */
 export function ffiDriverName(): FfiDriverName {
   return loaded?.name ?? requested ?? checkDriverName(process.env['ITIMER_FFI'] || 'koffi', 'ITIMER_FFI');
 }

@@ -182,7 +182,15 @@ export class Kqueue implements Disposable, AsyncIterable<Kevent> {
   readonly #maxTimers: number;
   #closed = false;
 
-  /** A new, empty queue. */
+  /**
+   * A new, empty queue.
+   * @param options `maxTimers`: once this many timer knotes exist across all queues, an EV_ADD
+   *   of a new timer on this queue fails with `ENOMEM`; an integer from 0 to 2 147 483 647,
+   *   default 4096.
+   * @throws {TypeError} ERR_INVALID_ARG_TYPE if options is not a plain object, or `maxTimers` is
+   *   given and not a number.
+   * @throws {RangeError} ERR_OUT_OF_RANGE if `maxTimers` is not an integer from 0 to 2 147 483 647.
+   */
   constructor(options: KqueueOptions = {}) {
     validateObject(options, 'options');
     this.#maxTimers = options.maxTimers === undefined ? 4096 : validateInteger(options.maxTimers, 'options.maxTimers', 0, C_LIMITS.INT_MAX);
@@ -195,8 +203,31 @@ export class Kqueue implements Disposable, AsyncIterable<Kevent> {
 
   /**
    * Applies `changes`, then returns up to `nevents` events, waiting as `timeout` says.
-   * @throws (rejects) the errno error of a change when there is no room to post it, or
-   *   EBADF when the queue is closed (also while waiting).
+   * @param changes The changes to apply, in order: `ident` and `filter`, and `flags`, `fflags`,
+   *   `data` (0 when missing) and `udata`. Every one is checked before any is applied.
+   * @param nevents The most entries to return, an integer from 0 to 2 147 483 647 (default 0:
+   *   apply the changes and return at once).
+   * @param timeout How long to wait when no event is active: `{ sec, nsec }` (`{ sec: 0, nsec: 0 }`
+   *   does not wait); absent or null, or beyond about 52 days, waits until an event or close.
+   * @returns (a promise of) the entries: when a change failed or had EV_RECEIPT, only their
+   *   EV_ERROR entries (`data` the errno, 0 for a receipt), without waiting; otherwise up to
+   *   nevents active events in the order they became active, none if the timeout passed.
+   * @throws {Error} (rejects) a change's errno, with syscall `kevent`, when there is no room left
+   *   for its EV_ERROR entry: `EINVAL` (EV_ENABLE with EV_DISABLE; a filter other than
+   *   EVFILT_TIMER, EVFILT_USER and EVFILT_SIGNAL; timer `fflags` other than one unit and
+   *   NOTE_ABSTIME, or negative timer `data`; a signal Node.js cannot listen to), `ENOENT` (no
+   *   such knote and no EV_ADD), `ENOMEM` (the timer limit); the changes before it stay applied.
+   * @throws {Error} (rejects) `EBADF` (kevent) if the queue is closed, before or while waiting.
+   * @throws {Error} (rejects) `EINVAL` (kevent) if the timeout has a negative `sec` or `nsec`, or an
+   *   `nsec` of 1 000 000 000 or more, before any change is applied.
+   * @throws {TypeError} (rejects) ERR_INVALID_ARG_TYPE if changes is not an array, a change is not an
+   *   object, timeout is neither an object nor null, or nevents, a change's field (`ident` and
+   *   `filter` are required) or a timeout field (both required) is not a number.
+   * @throws {RangeError} (rejects) ERR_OUT_OF_RANGE if nevents or a timeout field is not an integer
+   *   in its range, or a change's field is not one of its C type: `ident` 0 to 2^53 − 1, `filter`
+   *   a short, `flags` a u_short, `fflags` −2^31 to 2^32 − 1, `data` a safe integer.
+   * @throws {Error} (rejects) ERR_ITIMER_MAIN_THREAD_ONLY for an EV_ADD of EVFILT_SIGNAL in a
+   *   Worker; the changes before it stay applied.
    */
   async kevent(changes: readonly KeventChange[] = [], nevents = 0, timeout?: KeventTimeout): Promise<Kevent[]> {
     if (this.#closed) throw syscallError(constants.errno.EBADF, 'kevent');
@@ -386,6 +417,9 @@ export class Kqueue implements Disposable, AsyncIterable<Kevent> {
    * Posts an expiration of `#alarm` alarm `id`: an EVFILT_ALARM event (ident = id, data =
    * expirations since the last retrieval). Called by the `#alarm` device for alarms bound
    * to this queue.
+   * @param id The alarm id, reported as the event's `ident`.
+   * @throws Never: the id is not checked (the device passes its own), and a closed queue
+   *   ignores the call.
    */
   postAlarm(id: number): void {
     if (this.#closed) return;
@@ -412,7 +446,11 @@ export class Kqueue implements Disposable, AsyncIterable<Kevent> {
     this.close();
   }
 
-  /** Events one at a time, waiting for each, until the queue is closed. */
+  /**
+   * Events one at a time, waiting for each, until the queue is closed.
+   * @returns an async iterator of events, each taken with `kevent([], 1)`; it ends when the
+   *   queue closes, and throws any other error of the call.
+   */
   async *[Symbol.asyncIterator](): AsyncIterator<Kevent> {
     while (!this.#closed) {
       let events: Kevent[];

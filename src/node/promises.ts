@@ -45,8 +45,15 @@ function checkOptions(options: unknown): { signal: AbortSignal | undefined; ref:
 
 /**
  * Resolves with `value` after `delay` ms (fractions kept), like `timers/promises` setTimeout.
- * @returns a promise that rejects with `ERR_INVALID_ARG_TYPE` for bad options, or with an
- *   AbortError when `options.signal` aborts (the timer is then disarmed).
+ * @param delay milliseconds, with Node's rules: coerced with `+delay`, and 1 unless from 1 to
+ *   2^31-1 (no `TimeoutOverflowWarning`, as in timers/promises).
+ * @param value what the promise resolves with.
+ * @param options `signal` to abort the wait, `ref` (default true) to keep the process alive.
+ * @returns a promise that resolves with `value` once the deadline has passed. It rejects with
+ *   `ERR_INVALID_ARG_TYPE` for bad options, a symbol or bigint delay; with an AbortError
+ *   (`ABORT_ERR`) when `options.signal` is or becomes aborted (the timer is then disarmed);
+ *   and with `ERR_ITIMER_NO_ALARM_BACKEND` if the chain cannot start.
+ * @throws Never: every error, argument errors included, is delivered as a rejection.
  */
 export function setTimeout<T = void>(delay?: number, value?: T, options: TimerPromiseOptions = {}): Promise<T> {
   let signal: AbortSignal | undefined;
@@ -139,7 +146,14 @@ export class IntervalIterator<T> implements AsyncIterableIterator<T> {
     this.#signal?.removeEventListener('abort', this.#onAbort);
   }
 
-  /** Resolves with the next tick (at once if one elapsed meanwhile); rejects with an AbortError once aborted. */
+  /**
+   * Resolves with the next tick (at once if one elapsed meanwhile); rejects with an AbortError once aborted.
+   * @returns a promise of `{ value, done: false }` at the next tick, or of `{ value: undefined,
+   *   done: true }` once finished (after return() or a reported argument error). It rejects with
+   *   the argument error of {@link setInterval} (first call only), with an AbortError
+   *   (`ABORT_ERR`) on every call once the signal has aborted, and with
+   *   `ERR_ITIMER_CONCURRENT_NEXT` while a previous call is still pending.
+   */
   next(): Promise<IteratorResult<T>> {
     if (this.#error !== undefined) {
       const error = this.#error;
@@ -160,13 +174,20 @@ export class IntervalIterator<T> implements AsyncIterableIterator<T> {
     return new Promise((resolve, reject) => (this.#waiting = { resolve, reject }));
   }
 
-  /** Stops the interval (`break` in `for await` calls it). */
+  /**
+   * Stops the interval (`break` in `for await` calls it).
+   * @returns a promise of `{ value: undefined, done: true }`; the timer is disarmed, and a
+   *   pending next() is left unsettled.
+   */
   return(): Promise<IteratorResult<T>> {
     this.#finish();
     return Promise.resolve({ value: undefined, done: true });
   }
 
-  /** This iterator. */
+  /**
+   * This iterator.
+   * @returns this iterator itself.
+   */
   [Symbol.asyncIterator](): this {
     return this;
   }
@@ -178,6 +199,14 @@ export class IntervalIterator<T> implements AsyncIterableIterator<T> {
  * periods missed by a slow consumer are counted in `missed` instead of yielded in a burst.
  * Bad options (`ERR_INVALID_ARG_TYPE`) and an already aborted signal (AbortError) are
  * reported by the first `next()`, as by Node's async generator.
+ * @param delay the period in milliseconds, with Node's rules: coerced with `+delay`, and 1
+ *   unless from 1 to 2^31-1.
+ * @param value what each tick yields.
+ * @param options `signal` to end the iteration with an AbortError, `ref` (default true) to keep
+ *   the process alive while the interval runs.
+ * @returns the iterator, already running: its first tick is `delay` ms after this call.
+ * @throws {Error} ERR_ITIMER_NO_ALARM_BACKEND if this call starts the chain and no enabled
+ *   backend starts; argument errors are not thrown, the first next() rejects with them.
  */
 export function setInterval<T = void>(delay?: number, value?: T, options: TimerPromiseOptions = {}): IntervalIterator<T> {
   return new IntervalIterator(delay, value as T, options);
@@ -185,7 +214,14 @@ export function setInterval<T = void>(delay?: number, value?: T, options: TimerP
 
 /** `timers/promises` scheduler: {@link Scheduler.wait}. */
 export interface Scheduler {
-  /** Resolves after `delay` ms, like `setTimeout(delay, undefined, options)`. */
+  /**
+   * Resolves after `delay` ms, like `setTimeout(delay, undefined, options)`.
+   * @param delay milliseconds, with Node's rules (see {@link setTimeout}).
+   * @param options `signal` to abort the wait.
+   * @returns a promise that resolves (with undefined) once the deadline has passed, and rejects
+   *   as {@link setTimeout}'s does.
+   * @throws Never: every error, argument errors included, is delivered as a rejection.
+   */
   wait(delay: number, options?: { signal?: AbortSignal }): Promise<void>;
 }
 

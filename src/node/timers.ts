@@ -73,8 +73,16 @@ function validateCallback(callback: unknown): asserts callback is (...args: unkn
 
 /**
  * Calls `callback(...args)` once after `delay` ms (fractions kept), with Node's rules.
+ * @param callback called once, with `this` the {@link Timeout} and `args` as its arguments.
+ * @param delay milliseconds, coerced with `+delay` (fractions kept); anything that is not from 1
+ *   to 2^31-1 (`TIMEOUT_MAX`) is 1 ms, and a delay above `TIMEOUT_MAX` also emits a
+ *   `TimeoutOverflowWarning`.
+ * @param args the arguments `callback` is called with.
  * @returns the armed {@link Timeout}.
- * @throws TypeError `ERR_INVALID_ARG_TYPE` when `callback` is not a function.
+ * @throws {TypeError} ERR_INVALID_ARG_TYPE when `callback` is not a function.
+ * @throws {TypeError} ERR_INVALID_ARG_TYPE if delay is a symbol or a bigint (which `+delay` cannot convert).
+ * @throws whatever an object `delay`'s own conversion (`valueOf`, `toString`) throws, as in Node.
+ * @throws {Error} ERR_ITIMER_NO_ALARM_BACKEND if this call starts the chain and no enabled backend starts.
  */
 export function setTimeout<TArgs extends unknown[]>(callback: (...args: TArgs) => void, delay?: number, ...args: TArgs): Timeout {
   validateCallback(callback);
@@ -84,20 +92,36 @@ export function setTimeout<TArgs extends unknown[]>(callback: (...args: TArgs) =
 /**
  * Calls `callback(...args)` every `delay` ms (fractions kept; 0 is 1 ms), drift-free,
  * with Node's rules.
+ * @param callback called every period, with `this` the {@link Timeout} and `args` as its arguments.
+ * @param delay the period in milliseconds, coerced with `+delay` (fractions kept); anything that is not from 1
+ *   to 2^31-1 (`TIMEOUT_MAX`) is 1 ms, and a delay above `TIMEOUT_MAX` also emits a
+ *   `TimeoutOverflowWarning`.
+ * @param args the arguments `callback` is called with.
  * @returns the armed {@link Timeout}.
- * @throws TypeError `ERR_INVALID_ARG_TYPE` when `callback` is not a function.
+ * @throws {TypeError} ERR_INVALID_ARG_TYPE when `callback` is not a function.
+ * @throws {TypeError} ERR_INVALID_ARG_TYPE if delay is a symbol or a bigint (which `+delay` cannot convert).
+ * @throws whatever an object `delay`'s own conversion (`valueOf`, `toString`) throws, as in Node.
+ * @throws {Error} ERR_ITIMER_NO_ALARM_BACKEND if this call starts the chain and no enabled backend starts.
  */
 export function setInterval<TArgs extends unknown[]>(callback: (...args: TArgs) => void, delay?: number, ...args: TArgs): Timeout {
   validateCallback(callback);
   return new Timeout(callback as (...args: unknown[]) => void, nodeDelayMs(delay), args, true).arm();
 }
 
-/** Cancels a timeout or an interval given as the object or its primitive id (number or string); ignores anything else. */
+/**
+ * Cancels a timeout or an interval given as the object or its primitive id (number or string); ignores anything else.
+ * @param timeout the {@link Timeout}, or the id `+timeout` returned, as a number or its decimal string.
+ * @throws Never: anything that is not a timer or a timer's id is ignored, as in Node.
+ */
 export function clearTimeout(timeout: Timeout | string | number | null | undefined): void {
   clearTimer(timeout);
 }
 
-/** Cancels an interval or a timeout, exactly as {@link clearTimeout} (Node lets either clear both). */
+/**
+ * Cancels an interval or a timeout, exactly as {@link clearTimeout} (Node lets either clear both).
+ * @param timeout the {@link Timeout}, or the id `+timeout` returned, as a number or its decimal string.
+ * @throws Never: anything that is not a timer or a timer's id is ignored, as in Node.
+ */
 export function clearInterval(timeout: Timeout | string | number | null | undefined): void {
   clearTimer(timeout);
 }

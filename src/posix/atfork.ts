@@ -43,6 +43,8 @@ if (startupSnapshot.isBuildingSnapshot()) {
 
 /**
  * Registers handlers run around process-image transitions (pthread_atfork(3) ordering).
+ * @param handlers `before`, `afterInParent` and `afterInChild`, each optional; they are copied,
+ *   so later changes to the object have no effect.
  * @returns a function that unregisters them.
  * @throws TypeError `ERR_INVALID_ARG_TYPE` unless at least one handler is a function and
  *   every given handler is one.

@@ -99,9 +99,16 @@ function exec(syscall: string, call: () => number): never {
 
 /**
  * Replaces the process with `file`, searched in PATH like a shell does, as execvp(3).
+ * @param file The program: a name searched in PATH, or a path if it contains a slash.
  * @param argv the whole argument vector, `argv[0]` included (as C and Node 23's
  *   `process.execve` take it).
- * @throws the errno error (ENOENT, EACCES, …) if the exec fails; the process is then intact.
+ * @throws {Error} the errno error if the exec fails, with syscall `execvp`: `ENOENT` if no such
+ *   file is found in PATH, `EACCES` if one is found but cannot be executed, or execve(2)'s own
+ *   (E2BIG, ENOMEM, ETXTBSY, …). The process is then intact: dispositions and fd flags are put
+ *   back and the `afterInParent` handlers have run.
+ * @throws {Error} ERR_ITIMER_MAIN_THREAD_ONLY in a Worker, before anything is changed.
+ * @throws {TypeError} ERR_INVALID_ARG_TYPE if file is not a non-empty string, or argv is not an
+ *   array of strings without NUL bytes.
  * @example
  * ```js
  * import { execvp } from 'itimer';
@@ -119,7 +126,16 @@ export function execvp(file: string, argv: readonly string[]): never {
  * Replaces the process with the program at `path`, with `argv` and environment `env`, as
  * execve(2). `env` is an object (like `process.env`; undefined values are left out) or an
  * array of `NAME=value` strings.
- * @throws the errno error if the exec fails; the process is then intact.
+ * @param path The program's path (not searched in PATH).
+ * @param argv The whole argument vector, `argv[0]` included.
+ * @param env The environment; default `process.env`.
+ * @throws {Error} the errno error if the exec fails, with syscall `execve` (ENOENT, EACCES,
+ *   ENOEXEC, E2BIG, ENOTDIR, ELOOP, ETXTBSY, ENOMEM, …). The process is then intact:
+ *   dispositions and fd flags are put back and the `afterInParent` handlers have run.
+ * @throws {Error} ERR_ITIMER_MAIN_THREAD_ONLY in a Worker, before anything is changed.
+ * @throws {TypeError} ERR_INVALID_ARG_TYPE if path is not a non-empty string, argv is not an
+ *   array of strings without NUL bytes, or env is neither an object nor an array of strings, or
+ *   has a NUL byte in a name or value.
  */
 export function execve(path: string, argv: readonly string[], env: NodeJS.ProcessEnv | readonly string[] = process.env): never {
   requireMainThread('execve()');

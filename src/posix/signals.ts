@@ -40,6 +40,13 @@ const SIGNAL_NAMES = new Map<number, NodeJS.Signals>(
 /**
  * The number of a signal given by name or number. Numbers the kernel may reject (0, 65)
  * pass through so the kernel's errno is reported.
+ * @param signal A signal name, looked up as an own property of `os.constants.signals`
+ *   (`'SIGALRM'`), or a number.
+ * @param name The argument's name in the error messages.
+ * @returns the signal number (a number given is returned as it is).
+ * @throws {TypeError} ERR_INVALID_ARG_VALUE if signal is a string that is not a signal name.
+ * @throws {TypeError} ERR_INVALID_ARG_TYPE if signal is neither a string nor a number.
+ * @throws {RangeError} ERR_OUT_OF_RANGE if signal is a number that is not an integer in the `int` range.
  */
 export function signalNumber(signal: unknown, name = 'signal'): number {
   if (typeof signal === 'string') {
@@ -178,7 +185,21 @@ function queryDisposition(signal: number): Buffer {
  *
  * The kernel validates every change first: SIGKILL and SIGSTOP give `EINVAL`, as does an
  * invalid signal number.
- * @returns the previous disposition.
+ * @param signal The signal, by name or number.
+ * @param action `'SIG_DFL'`, `'SIG_IGN'` or a handler; absent, nothing changes.
+ * @returns the previous disposition (the current one when `action` is absent).
+ * @throws {Error} `EINVAL` (sigaction) for a number that is not a signal (below 1, above 64, or
+ *   32 and 33, which glibc reserves), and, when `action` is given, for SIGKILL and SIGSTOP.
+ * @throws {TypeError} ERR_INVALID_ARG_VALUE for an unknown signal name, an `action` that is not
+ *   `'SIG_DFL'`, `'SIG_IGN'` or a function, or a handler for a signal Node.js has no name for
+ *   (the real-time signals).
+ * @throws {TypeError} ERR_INVALID_ARG_TYPE if signal is neither a string nor a number.
+ * @throws {RangeError} ERR_OUT_OF_RANGE if signal is a number that is not an integer in the `int` range.
+ * @throws {Error} ERR_ITIMER_MAIN_THREAD_ONLY if `action` is given in a Worker.
+ * @throws {Error} ERR_ITIMER_SIGNAL_LISTENERS for `'SIG_DFL'` or `'SIG_IGN'` while the signal has
+ *   `process.on` listeners added by neither itimer nor this function.
+ * @throws {Error} ERR_ITIMER_SIGNAL_IN_USE for `'SIG_IGN'` on a signal the timer chain uses
+ *   (SIGALRM on the `unix` backend).
  * @example
  * ```js
  * import { sigaction } from 'itimer';
@@ -275,6 +296,14 @@ const SIGPROCMASK_HOW = { block: SIG_BLOCK, unblock: SIG_UNBLOCK, setmask: SIG_S
  * @param how `'block'`, `'unblock'`, `'setmask'` or the `SIG_*` number.
  * @param signals The set; omitted, the mask is only read.
  * @returns the previous mask as signal numbers (names: `os.constants.signals`).
+ * @throws {TypeError} ERR_INVALID_ARG_VALUE if how is an unknown name, or a signal of the set an
+ *   unknown signal name.
+ * @throws {TypeError} ERR_INVALID_ARG_TYPE if how is not a string or a number, signals is given and
+ *   not an array, or a signal of it is neither a string nor a number.
+ * @throws {RangeError} ERR_OUT_OF_RANGE if how is a number that is not an integer in the `int`
+ *   range, or a signal of the set is not an integer from 1 to 64.
+ * @throws {Error} `EINVAL` (sigprocmask) for a `how` number other than 0, 1 and 2 when signals
+ *   is given (the kernel does not look at `how` when the mask is only read).
  */
 export function sigprocmask(how: keyof typeof SIGPROCMASK_HOW | number, signals?: readonly SignalInput[]): number[] {
   let howNumber: number;
@@ -383,7 +412,17 @@ export interface SignalInfo {
  * a handler instead. For a POSIX timer signal, taking it re-arms a periodic timer and fixes
  * its overrun count, as delivery does.
  * @param timeout Maximum wait (`{ sec, nsec }` or seconds); omitted, waits indefinitely.
+ * @param signals The set of signals to take, by name or number (1 to 64).
  * @returns the signal's info, or `null` when the timeout passed (`EAGAIN`).
+ * @throws {TypeError} ERR_INVALID_ARG_TYPE if signals is not an array, a signal of it is neither a
+ *   string nor a number, or timeout is neither a plain object nor a number, or has a field
+ *   that is not a number.
+ * @throws {TypeError} ERR_INVALID_ARG_VALUE if a signal of the set is an unknown signal name.
+ * @throws {RangeError} ERR_OUT_OF_RANGE if a signal of the set is not an integer from 1 to 64, a
+ *   timeout field is not a safe integer, or a timeout in seconds is not finite or beyond
+ *   ±9 007 199 (where a double no longer holds nanoseconds).
+ * @throws {Error} `EINVAL` (sigtimedwait) if the timeout's `sec` is negative or its `nsec` outside
+ *   0 to 999 999 999; `EINTR` if a signal outside the set, with a handler, interrupted the wait.
  */
 export function sigtimedwait(signals: readonly SignalInput[], timeout?: TimespecInput): SignalInfo | null {
   if (!Array.isArray(signals)) throw invalidArgType('signals', 'an array', signals);
