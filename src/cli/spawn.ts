@@ -9,9 +9,9 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { itimerError } from '../host/index.js';
-import { C_LIMITS, invalidArgType, invalidArgValue, outOfRange, validateObject } from '../posix/validate.js';
+import { cString, cStringArray, invalidArgType, invalidArgValue, outOfRange, validateObject } from '../posix/validate.js';
 import type { ExecTimers } from './commands/exec.js';
-import { execArguments } from './commands/exec.js';
+import { EXEC_SECONDS_MAX, execArguments } from './commands/exec.js';
 
 export type { ExecItimers, ExecTimers, ItimerSeconds } from './commands/exec.js';
 
@@ -49,16 +49,15 @@ export function trampolineFlags(execArgv: readonly string[]): string[] {
 
 function validateSeconds(value: unknown, name: string, integer: boolean): void {
   if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value);
-  if (!Number.isFinite(value) || value < 0 || value > C_LIMITS.UINT_MAX || (integer && !Number.isInteger(value))) {
-    throw outOfRange(name, integer ? `an integer from 0 to ${C_LIMITS.UINT_MAX}` : `a finite number of seconds from 0 to ${C_LIMITS.UINT_MAX}`, value);
+  if (!Number.isFinite(value) || value < 0 || value > EXEC_SECONDS_MAX || (integer && !Number.isInteger(value))) {
+    throw outOfRange(name, integer ? `an integer from 0 to ${EXEC_SECONDS_MAX}` : `a finite number of seconds from 0 to ${EXEC_SECONDS_MAX}`, value);
   }
 }
 
 /** Checks spawnWithTimers' arguments up front (the child would otherwise report them as a usage error). */
 function validateSpawn(command: unknown, args: unknown, timers: unknown, options: unknown): void {
-  if (typeof command !== 'string') throw invalidArgType('command', 'of type string', command);
-  if (command === '' || command.includes('\0')) throw invalidArgValue('command', command, 'must be a non-empty string without NUL bytes');
-  if (!Array.isArray(args) || !args.every((a) => typeof a === 'string')) throw invalidArgType('args', 'an array of strings', args);
+  cString(command, 'command', true);
+  cStringArray(args, 'args');
   validateObject(timers, 'timers');
   const { alarm, itimers } = timers as ExecTimers;
   if (alarm !== undefined) validateSeconds(alarm, 'timers.alarm', true);
@@ -89,13 +88,14 @@ function validateSpawn(command: unknown, args: unknown, timers: unknown, options
  * @throws {TypeError} ERR_INVALID_ARG_TYPE if command is not a string, args not an array of
  *   strings, timers, `timers.itimers` or options not a plain object, a time not a number, or an
  *   `itimers` entry not an array of one or two numbers; before anything is spawned.
- * @throws {TypeError} ERR_INVALID_ARG_VALUE if command is empty or has a NUL byte, or
- *   `timers.itimers` has a key other than `real`, `virtual` and `prof`.
+ * @throws {TypeError} ERR_INVALID_ARG_VALUE if command is empty, command or an element of args
+ *   has a NUL byte (named by its index: `args[1]`), or `timers.itimers` has a key other than
+ *   `real`, `virtual` and `prof`.
  * @throws {RangeError} ERR_OUT_OF_RANGE if a time is not finite or outside 0 to 4 294 967 295
  *   seconds, or `timers.alarm` is not an integer.
  * @throws {Error} ERR_ITIMER_NO_CLI if the itimer CLI file is missing (inside a bundle).
- * @throws {TypeError} what `child_process.spawn` throws for options it refuses, or for an
- *   argument with a NUL byte (ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE).
+ * @throws {TypeError} what `child_process.spawn` throws for options it refuses
+ *   (ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE).
  */
 export function spawnWithTimers(command: string, args: readonly string[], timers: ExecTimers, options: SpawnOptions = {}): ChildProcess {
   validateSpawn(command, args, timers, options);

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { itimerError } from './errors.js';
 
 /** A `require` for the FFI packages (see the module notes for where it resolves from). */
 export function packageRequire(): NodeJS.Require {
@@ -39,5 +40,14 @@ export function loadKoffi(): typeof import('koffi') {
   } catch {
     // not installed this way (another libc, a bundle, a build from source): use the package
   }
-  return (koffi = require('koffi') as typeof import('koffi'));
+  try {
+    return (koffi = require('koffi') as typeof import('koffi'));
+  } catch (cause) {
+    throw itimerError(
+      'ERR_ITIMER_FFI_DRIVER',
+      "The 'koffi' FFI driver could not be loaded. It is a dependency of itimer: reinstall with 'npm install'; " +
+        "in a bundle, keep koffi external (--external:koffi) and install it where the bundle runs.",
+      { cause },
+    );
+  }
 }

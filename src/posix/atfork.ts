@@ -43,8 +43,9 @@ if (startupSnapshot.isBuildingSnapshot()) {
 
 /**
  * Registers handlers run around process-image transitions (pthread_atfork(3) ordering).
- * @param handlers `before`, `afterInParent` and `afterInChild`, each optional; they are copied,
- *   so later changes to the object have no effect.
+ * @param handlers `before`, `afterInParent` and `afterInChild`, each optional, own or inherited
+ *   (a class instance's methods work); each is read once, here, so later changes to the object
+ *   have no effect, and called with the object as `this`.
  * @returns a function that unregisters them.
  * @throws TypeError `ERR_INVALID_ARG_TYPE` unless at least one handler is a function and
  *   every given handler is one.
@@ -58,16 +59,14 @@ if (startupSnapshot.isBuildingSnapshot()) {
  */
 export function registerAtFork(handlers: AtForkHandlers): () => void {
   if (typeof handlers !== 'object' || handlers === null) throw invalidArgType('handlers', 'of type object', handlers);
-  const phases: AtForkPhase[] = ['before', 'afterInParent', 'afterInChild'];
-  let count = 0;
-  for (const phase of phases) {
-    const handler = handlers[phase];
+  const registration: AtForkHandlers = {};
+  for (const phase of ['before', 'afterInParent', 'afterInChild'] as const) {
+    const handler: unknown = handlers[phase]; // read once: own or inherited (a class's methods)
     if (handler === undefined) continue;
     if (typeof handler !== 'function') throw invalidArgType(`handlers.${phase}`, 'of type function', handler);
-    count++;
+    registration[phase] = () => handler.call(handlers);
   }
-  if (count === 0) throw invalidArgType('handlers', 'an object with at least one of before, afterInParent, afterInChild', handlers);
-  const registration = { ...handlers };
+  if (Object.keys(registration).length === 0) throw invalidArgType('handlers', 'an object with at least one of before, afterInParent, afterInChild', handlers);
   registrations.push(registration);
   return () => {
     const index = registrations.indexOf(registration);

@@ -62,8 +62,9 @@ export function clockGetres(clock: ClockInput): Timespec {
 }
 
 /**
- * Sets the main thread's timer slack, as prctl(PR_SET_TIMERSLACK): how late the kernel may
- * fire this thread's timers to coalesce wake-ups. 0 restores the thread's default (50 µs
+ * Sets the calling thread's timer slack (the main thread's, unless called in a Worker), as
+ * prctl(PR_SET_TIMERSLACK): how late the kernel may fire this thread's timers to coalesce
+ * wake-ups. 0 restores the thread's default (50 µs
  * unless inherited otherwise).
  * @param nanoseconds 0 to 2 147 483 647: prctl reports the slack in an `int`, so larger values
  *   could be set but not read back.
@@ -76,7 +77,7 @@ export function setTimerSlack(nanoseconds: number): void {
 }
 
 /**
- * The main thread's timer slack in nanoseconds, as prctl(PR_GET_TIMERSLACK).
+ * The calling thread's timer slack in nanoseconds, as prctl(PR_GET_TIMERSLACK).
  * @returns the timer slack of the calling thread (the main thread unless called in a
  *   Worker), in nanoseconds.
  */

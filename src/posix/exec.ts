@@ -23,7 +23,7 @@ import { constants } from 'node:os';
 import { host, syscallError } from '../host/index.js';
 import { runAtFork } from './atfork.js';
 import { forgetUserIgnored, ignoredByUser, sigaction } from './signals.js';
-import { invalidArgType, requireMainThread } from './validate.js';
+import { cString, cStringArray, invalidArgType, requireMainThread } from './validate.js';
 
 const F_GETFD = 1;
 const F_SETFD = 2;
@@ -42,21 +42,12 @@ function clearFlag(fd: number, get: number, set: number, bit: number): number | 
 /** The signals Node sets to SIG_IGN at startup. */
 const NODE_IGNORED: NodeJS.Signals[] = ['SIGPIPE', 'SIGXFSZ'];
 
-function stringArray(value: unknown, name: string): string[] {
-  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) throw invalidArgType(name, 'an array of strings', value);
-  if (value.some((v: string) => v.includes('\0'))) throw invalidArgType(name, 'strings without NUL bytes', value);
-  return value as string[];
-}
-
 function environment(env: unknown): string[] {
-  if (Array.isArray(env)) return stringArray(env, 'env');
+  if (Array.isArray(env)) return cStringArray(env, 'env');
   if (typeof env !== 'object' || env === null) throw invalidArgType('env', 'an object or an array of "NAME=value" strings', env);
-  return stringArray(
-    Object.entries(env as Record<string, unknown>)
-      .filter(([, value]) => value !== undefined)
-      .map(([key, value]) => `${key}=${String(value)}`),
-    'env',
-  );
+  return Object.entries(env as Record<string, unknown>)
+    .filter(([, value]) => value !== undefined)
+    .map(([key, value]) => cString(`${key}=${String(value)}`, `env.${key}`));
 }
 
 /** Prepares the process image for exec; returns how to undo it if the exec fails. */
@@ -107,8 +98,10 @@ function exec(syscall: string, call: () => number): never {
  *   (E2BIG, ENOMEM, ETXTBSY, …). The process is then intact: dispositions and fd flags are put
  *   back and the `afterInParent` handlers have run.
  * @throws {Error} ERR_ITIMER_MAIN_THREAD_ONLY in a Worker, before anything is changed.
- * @throws {TypeError} ERR_INVALID_ARG_TYPE if file is not a non-empty string, or argv is not an
- *   array of strings without NUL bytes.
+ * @throws {TypeError} ERR_INVALID_ARG_TYPE if file is not a string, or argv is not an array of
+ *   strings (an element's error names it: `argv[1]`).
+ * @throws {TypeError} ERR_INVALID_ARG_VALUE if file is empty, or file or an element of argv has a
+ *   NUL byte (C would cut it short).
  * @example
  * ```js
  * import { execvp } from 'itimer';
@@ -117,8 +110,8 @@ function exec(syscall: string, call: () => number): never {
  */
 export function execvp(file: string, argv: readonly string[]): never {
   requireMainThread('execvp()');
-  if (typeof file !== 'string' || file === '') throw invalidArgType('file', 'a non-empty string', file);
-  const args = stringArray(argv, 'argv');
+  cString(file, 'file', true);
+  const args = cStringArray(argv, 'argv');
   return exec('execvp', () => host().execvp(file, args));
 }
 
@@ -133,14 +126,15 @@ export function execvp(file: string, argv: readonly string[]): never {
  *   ENOEXEC, E2BIG, ENOTDIR, ELOOP, ETXTBSY, ENOMEM, …). The process is then intact:
  *   dispositions and fd flags are put back and the `afterInParent` handlers have run.
  * @throws {Error} ERR_ITIMER_MAIN_THREAD_ONLY in a Worker, before anything is changed.
- * @throws {TypeError} ERR_INVALID_ARG_TYPE if path is not a non-empty string, argv is not an
- *   array of strings without NUL bytes, or env is neither an object nor an array of strings, or
- *   has a NUL byte in a name or value.
+ * @throws {TypeError} ERR_INVALID_ARG_TYPE if path is not a string, argv is not an array of
+ *   strings, or env is neither an object nor an array of strings.
+ * @throws {TypeError} ERR_INVALID_ARG_VALUE if path is empty, or path, an element of argv or an
+ *   environment entry has a NUL byte (C would cut it short).
  */
 export function execve(path: string, argv: readonly string[], env: NodeJS.ProcessEnv | readonly string[] = process.env): never {
   requireMainThread('execve()');
-  if (typeof path !== 'string' || path === '') throw invalidArgType('path', 'a non-empty string', path);
-  const args = stringArray(argv, 'argv');
+  cString(path, 'path', true);
+  const args = cStringArray(argv, 'argv');
   const envStrings = environment(env);
   return exec('execve', () => host().execve(path, args, envStrings));
 }

@@ -287,8 +287,8 @@ function readSigset(set: Buffer): number[] {
 const SIGPROCMASK_HOW = { block: SIG_BLOCK, unblock: SIG_UNBLOCK, setmask: SIG_SETMASK } as const;
 
 /**
- * Examines and changes the signal mask of the main thread, as sigprocmask(2).
- * Only the main thread's mask changes: a process-directed signal (kill(2), SIGEV_SIGNAL
+ * Examines and changes the signal mask of the calling thread (the main thread's, unless
+ * called in a Worker), as sigprocmask(2). Only that thread's mask changes: a process-directed signal (kill(2), SIGEV_SIGNAL
  * timers, alarms) that the main thread blocks is delivered to another thread of Node that
  * does not block it, and reaches `process.on` listeners all the same. Thread-directed
  * signals (SIGEV_THREAD_ID timers to the main thread) stay pending until unblocked or

@@ -6,7 +6,7 @@
  * @module
  */
 import { isMainThread } from 'node:worker_threads';
-import { invalidArgType, itimerError, outOfRange } from '../host/index.js';
+import { invalidArgType, invalidArgValue, itimerError, outOfRange } from '../host/index.js';
 
 // The argument errors are made in the one error module; re-exported for the layers above.
 export { invalidArgType, invalidArgValue, outOfRange, type CodedError } from '../host/index.js';
@@ -43,4 +43,22 @@ export function validateObject(value: unknown, name: string): asserts value is R
 export function requireMainThread(what: string): void {
   if (isMainThread) return;
   throw itimerError('ERR_ITIMER_MAIN_THREAD_ONLY', `${what} is only available on the main thread, not in a Worker (see docs/guide.md, "Workers")`);
+}
+
+/**
+ * A C string argument, with Node's codes (as `child_process` checks them): a non-string is
+ * `ERR_INVALID_ARG_TYPE`; an empty one (where `nonEmpty`) or one with a NUL byte, which C
+ * would cut short, is `ERR_INVALID_ARG_VALUE`.
+ */
+export function cString(value: unknown, name: string, nonEmpty = false): string {
+  if (typeof value !== 'string') throw invalidArgType(name, 'of type string', value);
+  if (nonEmpty && value === '') throw invalidArgValue(name, value, 'cannot be empty');
+  if (value.includes('\0')) throw invalidArgValue(name, value, 'must be a string without null bytes');
+  return value;
+}
+
+/** An array of C strings; an element's error names its index (`argv[2]`). */
+export function cStringArray(value: unknown, name: string): string[] {
+  if (!Array.isArray(value)) throw invalidArgType(name, 'an array of strings', value);
+  return value.map((element: unknown, index) => cString(element, `${name}[${index}]`));
 }

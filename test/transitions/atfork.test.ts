@@ -31,7 +31,7 @@ test('a handler registered during a transition is not run for it; a throwing one
     registerAtFork({ before: () => order.push('first') }),
     registerAtFork({
       before: () => {
-        late = registerAtFork({ before: () => order.push('late') });
+        late ??= registerAtFork({ before: () => order.push('late') });
         throw new Error('handler failed');
       },
     }),
@@ -43,16 +43,35 @@ test('a handler registered during a transition is not run for it; a throwing one
   let errors: unknown[];
   try {
     errors = runAtFork('before');
+    t.deepEqual(order, ['first']);
+    runAtFork('before');
+    t.deepEqual(order, ['first', 'late', 'first'], 'the late handler runs from the next transition on');
   } finally {
     process.stderr.write = write;
+    [...undo, late!].forEach((u) => u());
   }
-  t.deepEqual(order, ['first']);
   t.is((errors[0] as Error).message, 'handler failed');
-  t.is(reported.length, 1);
+  t.is(reported.length, 2, 'reported at each transition');
   t.regex(reported[0]!, /^itimer: an atfork before handler threw: Error: handler failed\n/);
+});
+
+test('handlers may be methods of a class instance: they run, with the object as this', (t) => {
+  class Flusher {
+    readonly calls: string[] = [];
+    before() {
+      this.calls.push('before');
+    }
+    afterInParent() {
+      this.calls.push('afterInParent');
+    }
+  }
+  const flusher = new Flusher();
+  const undo = registerAtFork(flusher);
   runAtFork('before');
-  t.deepEqual(order, ['first', 'late', 'first'], 'the late handler runs from the next transition on');
-  [...undo, late!].forEach((u) => u());
+  runAtFork('afterInParent');
+  runAtFork('afterInChild');
+  undo();
+  t.deepEqual(flusher.calls, ['before', 'afterInParent']);
 });
 
 test('at least one handler, and only functions', (t) => {

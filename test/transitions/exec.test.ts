@@ -35,13 +35,26 @@ test('stdio reaches the new program: FD_CLOEXEC and O_NONBLOCK cleared on fds 0-
   t.is(Number.parseInt(flags!.split('\t')[1]!, 8) & 0o4000, 0, `${flags}: no O_NONBLOCK`);
 });
 
-test('bad arguments are refused before anything runs', async (t) => {
+test('bad arguments are refused before anything runs, with the codes child_process uses', async (t) => {
   const r = await child(`
     itimer.registerAtFork({ before: () => console.log('before ran') });
-    for (const call of [() => itimer.execvp('', ['x']), () => itimer.execvp('sh', 'sh'), () => itimer.execvp('sh', ['a\\0b']), () => itimer.execve('/bin/sh', ['sh'], 5)]) {
-      try { call(); } catch (e) { console.log(e.code); }
+    const calls = [
+      () => itimer.execvp('', ['x']), () => itimer.execvp(1, ['x']), () => itimer.execvp('sh', 'sh'), () => itimer.execvp('sh', ['sh', 2]),
+      () => itimer.execvp('sh', ['sh', 'a\\0b']), () => itimer.execvp('s\\0h', ['sh']), () => itimer.execve('/bin/s\\0h', ['sh']),
+      () => itimer.execve('/bin/sh', ['sh'], 5), () => itimer.execve('/bin/sh', ['sh'], { A: 'x\\0y' }),
+    ];
+    for (const call of calls) {
+      try { call(); } catch (e) { console.log(e.code, e.message.match(/["'](\\S+?)["']/)[1]); }
     }`);
-  t.is(r.stdout, 'ERR_INVALID_ARG_TYPE\nERR_INVALID_ARG_TYPE\nERR_INVALID_ARG_TYPE\nERR_INVALID_ARG_TYPE', r.stderr);
+  t.is(
+    r.stdout,
+    [
+      'ERR_INVALID_ARG_VALUE file', 'ERR_INVALID_ARG_TYPE file', 'ERR_INVALID_ARG_TYPE argv', 'ERR_INVALID_ARG_TYPE argv[1]',
+      'ERR_INVALID_ARG_VALUE argv[1]', 'ERR_INVALID_ARG_VALUE file', 'ERR_INVALID_ARG_VALUE path',
+      'ERR_INVALID_ARG_TYPE env', 'ERR_INVALID_ARG_VALUE env.A',
+    ].join('\n'),
+    r.stderr,
+  );
 });
 
 test('on normal exit the backend stops and releases its host timer and fd', async (t) => {

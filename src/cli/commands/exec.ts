@@ -7,6 +7,7 @@
 import { parseArgs } from 'node:util';
 import * as posix from '../../posix/index.js';
 import { isSyscallError } from '../../host/index.js';
+import { C_LIMITS } from '../../posix/validate.js';
 import { EXIT, UsageError } from '../usage.js';
 
 export const EXEC_USAGE = `Usage: itimer exec [--alarm SECONDS] [--itimer WHICH=VALUE[,INTERVAL]]... -- COMMAND [ARGS...]
@@ -25,9 +26,12 @@ Exit status: the command's own; 126 if it cannot be executed; 127 if it is not f
 
 const WHICH = { real: posix.ITIMER_REAL, virtual: posix.ITIMER_VIRTUAL, prof: posix.ITIMER_PROF } as const;
 
+/** The largest time, in seconds, that `exec` and `spawnWithTimers` take: alarm(2)'s `unsigned int`. */
+export const EXEC_SECONDS_MAX = C_LIMITS.UINT_MAX;
+
 function seconds(text: string, what: string): number {
   const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value) || value < 0 || value > 1e9) throw new UsageError(`${what} must be a number of seconds from 0 to 1e9, not '${text}'`, EXEC_USAGE);
+  if (text.trim() === '' || !Number.isFinite(value) || value < 0 || value > EXEC_SECONDS_MAX) throw new UsageError(`${what} must be a number of seconds from 0 to ${EXEC_SECONDS_MAX}, not '${text}'`, EXEC_USAGE);
   return value;
 }
 
