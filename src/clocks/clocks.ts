@@ -124,9 +124,11 @@ export class QemuClock {
   }
 
   /**
-   * True when the earliest timer is due (QEMU `qemu_clock_expired`).
-   * @returns true if the earliest timer's expiry is strictly before the clock's current time
-   *   (a timer expiring exactly now is not counted).
+   * True when the earliest timer is overdue (QEMU 1.x `qemu_clock_expired`).
+   * @returns true if the earliest timer's expiry is strictly before the clock's current time,
+   *   as QEMU 1.x's `qemu_clock_expired` compares; a timer due exactly now is not counted here,
+   *   though a round runs it and {@link ClockTimer.expired} counts it (`qemu_timer_expired`,
+   *   `qemu_run_timers`: at or before).
    */
   expired(): boolean {
     const head = this.#list.head;
@@ -154,14 +156,15 @@ export class QemuClock {
    * @throws {TypeError} ERR_INVALID_ARG_VALUE on a clock other than {@link hostClock}.
    * @throws {Error} ERR_ITIMER_MAIN_THREAD_ONLY in a Worker (the notifier polls a timerfd).
    * @throws {Error} `EMFILE`, `ENFILE` or `ENOMEM` (timerfd_create) if the first notifier's
-   *   timerfd cannot be created.
+   *   timerfd cannot be created, or the error of `timerfd_settime` if it cannot be armed; the
+   *   notifier is then not registered and no fd is left open.
    */
   onReset(notifier: ResetNotifier): void {
     if (typeof notifier !== 'function') throw invalidArgType('notifier', 'of type function', notifier);
     if (this.type !== 'host') throw invalidArgValue('clock', this.type, 'has no reset notifiers (only the host clock does)');
     requireMainThread('A host clock reset notifier (it polls a timerfd)');
-    this.#notifiers.add(notifier);
     this.#watchClockSet();
+    this.#notifiers.add(notifier);
   }
 
   /**
@@ -181,7 +184,8 @@ export class QemuClock {
 
   /**
    * A CLOCK_REALTIME timerfd armed far in the future with TFD_TIMER_CANCEL_ON_SET: reading
-   * it fails with ECANCELED whenever the wall clock is set, forwards or backwards.
+   * it fails with ECANCELED whenever the wall clock is set, forwards or backwards. All or
+   * nothing: if arming or watching it fails, the fd is closed before the error propagates.
    */
   #watchClockSet(): void {
     if (this.#cancelWatch) return;
@@ -194,16 +198,21 @@ export class QemuClock {
       writeItimerspec(spec, { value: { sec: 2 ** 40 } }, 'spec');
       checked(host().timerfd_settime(fd, TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET, spec, null), 'timerfd_settime');
     };
-    arm();
     const scratch = Buffer.alloc(8);
-    const watcher = watchReadable(fd, () => {
-      host().read(fd, scratch, 8); // ECANCELED: the clock was set
+    try {
       arm();
-      const now = clockGettime(CLOCK_REALTIME);
-      this.#lastNs = now.sec * 1e9 + now.nsec;
-      this.#notifyReset(this.#lastNs);
-    });
-    this.#cancelWatch = { fd, watcher };
+      const watcher = watchReadable(fd, () => {
+        host().read(fd, scratch, 8); // ECANCELED: the clock was set
+        arm();
+        const now = clockGettime(CLOCK_REALTIME);
+        this.#lastNs = now.sec * 1e9 + now.nsec;
+        this.#notifyReset(this.#lastNs);
+      });
+      this.#cancelWatch = { fd, watcher };
+    } catch (error) {
+      host().close(fd);
+      throw error;
+    }
   }
 
   #notifyReset(nowNs: number): void {
@@ -246,14 +255,15 @@ export class QemuClock {
    * at its own expiry time. Nothing runs while the clock is disabled, but time still moves.
    * @param deltaNs Nanoseconds to advance: an integer from 0 to 2^53 − 1 minus the clock's
    *   current value.
-   * @param loopLimit The most timers the call may run, an integer from 1 to 2^31 − 1
-   *   (default 1000).
+   * @param loopLimit The most rounds (expiry times) the call may run, an integer from 1 to
+   *   2^31 − 1 (default 1000), as the chain's `tick`.
    * @returns the number of timers run.
    * @throws {Error} ERR_ITIMER_NOT_VIRTUAL unless the clock is driven by hand (checked first).
    * @throws {TypeError} ERR_INVALID_ARG_TYPE if deltaNs or loopLimit is not a number.
    * @throws {RangeError} ERR_OUT_OF_RANGE if deltaNs or loopLimit is not an integer in its range.
-   * @throws {Error} ERR_ITIMER_LOOP_LIMIT once more than loopLimit timers have run (checked
-   *   after each round); the clock then stands at that round's expiry time.
+   * @throws {Error} ERR_ITIMER_LOOP_LIMIT if, after loopLimit rounds, another falls due before
+   *   the target (checked before each round, so no more than loopLimit run); the rounds run
+   *   stay run and the clock stands at the last one's expiry time.
    */
   tick(deltaNs: number, loopLimit = 1000): number {
     this.#handDriven('tick');
@@ -261,10 +271,11 @@ export class QemuClock {
     validateLoopLimit(loopLimit);
     const target = this.#virtualBaseNs + deltaNs;
     let ran = 0;
+    let rounds = 0;
     for (let head = this.#list.head; this.#enabled && head && head.deadlineNs <= target; head = this.#list.head) {
+      if (++rounds > loopLimit) throw loopLimitError(loopLimit, 'rounds');
       this.#virtualBaseNs = Math.max(this.#virtualBaseNs, head.deadlineNs);
       ran += this.#runTimers();
-      if (ran > loopLimit) throw loopLimitError(loopLimit, 'timers');
     }
     this.#virtualBaseNs = target;
     return ran;
@@ -292,14 +303,18 @@ export class QemuClock {
    * @throws {Error} ERR_ITIMER_NOT_VIRTUAL unless the clock is driven by hand (checked first).
    * @throws {TypeError} ERR_INVALID_ARG_TYPE if loopLimit is not a number.
    * @throws {RangeError} ERR_OUT_OF_RANGE if loopLimit is not an integer from 1 to 2^31 − 1.
-   * @throws {Error} ERR_ITIMER_LOOP_LIMIT once a round beyond loopLimit has run (a timer keeps
-   *   re-arming itself); the rounds run stay run.
+   * @throws {Error} ERR_ITIMER_LOOP_LIMIT if timers remain after loopLimit rounds (a timer keeps
+   *   re-arming itself), as the chain's `runAll`: checked before each round, so no more than
+   *   loopLimit run, and a last round that empties the clock is no error. The rounds run stay run.
    */
   runAll(loopLimit = 1000): number {
     this.#handDriven('runAll');
     validateLoopLimit(loopLimit);
     let rounds = 0;
-    while (this.next()) if (++rounds > loopLimit) throw loopLimitError(loopLimit, 'rounds');
+    while (this.#enabled && this.#list.size > 0) {
+      if (++rounds > loopLimit) throw loopLimitError(loopLimit, 'rounds');
+      this.next();
+    }
     return rounds;
   }
 
@@ -370,15 +385,19 @@ export class ClockTimer implements ListEntry {
   keepsAlive = true;
   /** The clock. */
   readonly clock: QemuClock;
-  /** Units of `modify` / `expireTime` in ns: {@link SCALE_NS}, {@link SCALE_US} or {@link SCALE_MS}. */
+  /**
+   * The unit of {@link ClockTimer.modify} and {@link ClockTimer.expired}, in ns: {@link SCALE_NS},
+   * {@link SCALE_US} or {@link SCALE_MS} (QEMU `qemu_mod_timer`). {@link ClockTimer.expireTime}
+   * and {@link ClockTimer.modifyNs} are in nanoseconds whatever the scale.
+   */
   readonly scale: number;
   readonly #callback: () => void;
 
   /**
    * A timer on `clock` calling `callback` at expiry; not pending.
    * @param clock The clock: {@link realtimeClock}, {@link hostClock} or {@link virtualClock}.
-   * @param scale The unit of {@link ClockTimer.modify} in nanoseconds: {@link SCALE_NS},
-   *   {@link SCALE_US} or {@link SCALE_MS}.
+   * @param scale The unit of {@link ClockTimer.modify} and {@link ClockTimer.expired} in
+   *   nanoseconds: {@link SCALE_NS}, {@link SCALE_US} or {@link SCALE_MS}.
    * @param callback Called with no arguments when the timer expires, during its clock's round;
    *   an error it throws is rethrown from `process.nextTick`, after the round.
    * @throws {TypeError} ERR_INVALID_ARG_TYPE if clock is not a {@link QemuClock} or callback is
@@ -449,12 +468,14 @@ export class ClockTimer implements ListEntry {
    * True when pending and due at `currentTime` (in the timer's scale) (QEMU `qemu_timer_expired`).
    * @param currentTime A time on the timer's clock, in units of its scale.
    * @returns true if the timer is pending and its expiry is at or before `currentTime`.
-   * @throws {TypeError} (a plain one, with no code) if currentTime is a bigint or a symbol and the
-   *   timer is pending: currentTime is not validated, other values are coerced to a number
-   *   (NaN gives false).
+   * @throws {TypeError} ERR_INVALID_ARG_TYPE if currentTime is not a number.
+   * @throws {RangeError} ERR_OUT_OF_RANGE if currentTime is NaN, or not finite in nanoseconds.
    */
   expired(currentTime: number): boolean {
-    return this.pending() && this.deadlineNs <= currentTime * this.scale;
+    if (typeof currentTime !== 'number') throw invalidArgType('currentTime', 'of type number', currentTime);
+    const currentNs = currentTime * this.scale;
+    if (!Number.isFinite(currentNs)) throw outOfRange('currentTime', 'a finite time', currentTime);
+    return this.pending() && this.deadlineNs <= currentNs;
   }
 
   /**

@@ -36,6 +36,8 @@ export interface AlarmEventQueue {
    *   rethrown from `process.nextTick` as an uncaught exception.
    */
   postAlarm(id: number): void;
+  /** True once the queue takes no more events: {@link registerEventQueue} refuses it then. */
+  readonly closed?: boolean;
 }
 
 /** An expiration delivered by an {@link AlarmEvents} iterator. */
@@ -49,35 +51,56 @@ export interface AlarmEvent {
 /**
  * An event queue that is an async iterator of alarm expirations; bind it with
  * `evq <id>` (from {@link registerEventQueue}) or {@link devalarmSetEvq}.
+ *
+ * Any number of iterators may read it at once: each expiration goes to exactly one of them,
+ * the one that has waited longest (FIFO), or, when none waits, is queued for the next
+ * `next()`. {@link AlarmEvents.close} ends every iterator.
  */
 export class AlarmEvents implements AlarmEventQueue, AsyncIterable<AlarmEvent> {
   readonly #queued: AlarmEvent[] = [];
-  #wake: (() => void) | undefined;
+  /** Iterators waiting for an expiration, longest first; resolved with undefined at close. */
+  readonly #waiting: ((event: AlarmEvent | undefined) => void)[] = [];
   #closed = false;
+
+  /** True once {@link AlarmEvents.close} was called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
 
   /** @internal */
   postAlarm(id: number): void {
-    this.#queued.push({ id, wakeTimeNs: alarms.get(id)?.wakeTimeNs ?? 0 });
-    this.#wake?.();
+    if (this.#closed) return;
+    const event = { id, wakeTimeNs: alarms.get(id)?.wakeTimeNs ?? 0 };
+    const waiter = this.#waiting.shift();
+    if (waiter) waiter(event);
+    else this.#queued.push(event);
   }
 
-  /** Ends the iteration. */
+  /**
+   * Ends the iteration: every waiting iterator ends, the others end once they have taken the
+   * expirations already queued. The queue leaves the registry of {@link registerEventQueue}
+   * (its id is refused from then on) and alarms bound to it post nowhere.
+   */
   close(): void {
+    if (this.#closed) return;
     this.#closed = true;
-    this.#wake?.();
+    releaseEventQueue(this);
+    for (const waiter of this.#waiting.splice(0)) waiter(undefined);
   }
 
   /**
    * Expirations in order, waiting for each, until closed.
-   * @returns an async iterator of the expirations posted, in order; once closed, it delivers
+   * @returns an async iterator of the expirations posted, in order, shared with any other
+   *   iterator of this queue (each expiration is delivered once); once closed, it delivers
    *   those already queued and ends.
    */
   async *[Symbol.asyncIterator](): AsyncIterator<AlarmEvent> {
     for (;;) {
       while (this.#queued.length > 0) yield this.#queued.shift()!;
       if (this.#closed) return;
-      await new Promise<void>((resolve) => (this.#wake = resolve));
-      this.#wake = undefined;
+      const event = await new Promise<AlarmEvent | undefined>((resolve) => this.#waiting.push(resolve));
+      if (event === undefined) return;
+      yield event;
     }
   }
 }
@@ -104,19 +127,34 @@ let nextQueueId = 1;
 
 /**
  * Registers an event queue for `evq <id>` writes and returns its id (hex), the analogue of
- * the ev_q pointer an Akaros program writes.
+ * the ev_q pointer an Akaros program writes. A {@link Kqueue} or {@link AlarmEvents} is
+ * released when it is closed: its id is then refused as an unknown queue (`EFAULT`).
  * @param queue A {@link Kqueue}, an {@link AlarmEvents}, or any object with a `postAlarm` method.
  * @returns the queue's id in lowercase hex without `0x` (`'1'`, `'2'`, …); the same id again
- *   for a queue already registered.
+ *   for a queue already registered. Ids are never reused.
  * @throws {TypeError} ERR_INVALID_ARG_TYPE if queue has no `postAlarm` method.
+ * @throws {TypeError} ERR_INVALID_ARG_VALUE if queue is closed (its `closed` property is true).
  */
 export function registerEventQueue(queue: AlarmEventQueue): string {
   if (typeof queue?.postAlarm !== 'function') throw invalidArgType('queue', 'a Kqueue or AlarmEvents', queue);
+  if (queue.closed === true) throw invalidArgValue('queue', queue, 'is closed');
   for (const [id, known] of queues) if (known === queue) return id;
   const id = (nextQueueId++).toString(16);
   queues.set(id, queue);
   return id;
 }
+
+/**
+ * @internal Called by {@link Kqueue.close} and {@link AlarmEvents.close}: forgets the queue's
+ * id and unbinds the alarms bound to it, so that nothing here keeps a closed queue alive.
+ */
+export function releaseEventQueue(queue: AlarmEventQueue): void {
+  for (const [id, known] of queues) if (known === queue) queues.delete(id);
+  for (const alarm of alarms.values()) if (alarm.queue === queue) alarm.queue = undefined;
+}
+
+/** The names in an `#alarm/aN` directory. */
+const ALARM_DIR_NAMES = ['ctl', 'timer'] as const;
 
 type FileKind = 'top' | 'clone' | 'dir' | 'ctl' | 'timer';
 
@@ -141,7 +179,10 @@ function parse(path: string): { kind: FileKind; id?: number } {
 /** How a file is opened. */
 export type OpenMode = 'r' | 'w' | 'rw';
 
-/** An open `#alarm` file (a Plan 9 chan). Closing the last handle to an alarm releases it. */
+/**
+ * An open `#alarm` file (a Plan 9 chan). A handle on an alarm's ctl or timer holds the alarm;
+ * closing the last such handle releases it. Directory handles hold no alarm.
+ */
 export class AlarmFile implements Disposable {
   /** The path it was opened as. */
   readonly path: string;
@@ -164,7 +205,7 @@ export class AlarmFile implements Disposable {
     if (!this.#open) throw syscallError(constants.errno.EBADF, syscall);
   }
 
-  /** The alarm id, for handles on an alarm's ctl or timer. */
+  /** The alarm id, for handles on an alarm's ctl or timer; undefined for the directories. */
   get alarmId(): number | undefined {
     return this.#alarm?.id;
   }
@@ -172,7 +213,9 @@ export class AlarmFile implements Disposable {
   /**
    * Reads the file: the id (ctl, clone), the wake time (timer), or the listing (directories, one name a line).
    * @returns in decimal, the alarm id (ctl) or the wake time last written, in chain
-   *   nanoseconds (timer; 0 if none); or the directory's names joined by newlines.
+   *   nanoseconds (timer; 0 if none); or the directory's names joined by newlines (an
+   *   `#alarm/aN` handle lists `ctl` and `timer` even once the alarm is gone, as Akaros'
+   *   alarmgen does; opening them then fails with `ENOENT`).
    * @throws {Error} `EBADF` (read) if the handle is closed or was opened with mode `'w'`.
    */
   read(): string {
@@ -183,8 +226,10 @@ export class AlarmFile implements Disposable {
         return String(this.#alarm!.id);
       case 'timer':
         return String(this.#alarm!.wakeTimeNs);
+      case 'dir':
+        return ALARM_DIR_NAMES.join('\n'); // as alarmgen: whether or not the alarm still lives
       default:
-        return readAlarmDir(this.path).join('\n');
+        return readAlarmDir().join('\n');
     }
   }
 
@@ -269,7 +314,8 @@ export function openAlarmFile(path: string, mode: OpenMode = 'rw'): AlarmFile {
     alarms.set(alarm.id, alarm);
     return new AlarmFile(CONSTRUCT, `#alarm/a${alarm.id}/ctl`, 'ctl', alarm, mode);
   }
-  return new AlarmFile(CONSTRUCT, path, kind, id === undefined ? undefined : alarms.get(id), mode);
+  // Only ctl and timer chans kref the alarm (Akaros alarmopen/alarmclose); a directory holds none.
+  return new AlarmFile(CONSTRUCT, path, kind, kind === 'ctl' || kind === 'timer' ? alarms.get(id!) : undefined, mode);
 }
 
 /**
@@ -282,7 +328,7 @@ export function openAlarmFile(path: string, mode: OpenMode = 'rw'): AlarmFile {
 export function readAlarmDir(path = '#alarm'): string[] {
   const { kind } = parse(path);
   if (kind === 'top') return ['clone', ...[...alarms.keys()].map((id) => `a${id}`)];
-  if (kind === 'dir') return ['ctl', 'timer'];
+  if (kind === 'dir') return [...ALARM_DIR_NAMES];
   throw syscallError(constants.errno.ENOTDIR, 'readdir');
 }
 
@@ -343,11 +389,12 @@ export function devalarmGetFds(): AlarmFds {
 /**
  * `devalarm_set_evq`: expirations of the alarm behind `file` go to `queue`.
  * @param file A handle on the alarm's ctl or timer.
- * @param queue Where its expirations go: a {@link Kqueue} or {@link AlarmEvents} (registered
- *   with {@link registerEventQueue} if it is not yet).
+ * @param queue Where its expirations go: an open {@link Kqueue} or {@link AlarmEvents}
+ *   (registered with {@link registerEventQueue} if it is not yet).
  * @throws {TypeError} ERR_INVALID_ARG_TYPE if file is not an {@link AlarmFile}, or queue has no
  *   `postAlarm` method.
- * @throws {TypeError} ERR_INVALID_ARG_VALUE if file is the `#alarm` directory, on no alarm.
+ * @throws {TypeError} ERR_INVALID_ARG_VALUE if file is a directory (`#alarm` or `#alarm/aN`: on
+ *   no alarm), or queue is closed.
  * @throws {Error} `ENOENT` (open) if the alarm no longer exists (its last handle was closed).
  */
 export function devalarmSetEvq(file: AlarmFile, queue: AlarmEventQueue): void {

@@ -6,8 +6,10 @@
  * is queued once; its `data` accumulates (timer expirations, signal deliveries) until it
  * is retrieved. `kevent(changes, nevents, timeout)` first applies the changes in order —
  * an error, or any change with EV_RECEIPT, is posted as an EV_ERROR entry with `data` the
- * errno, and the call then returns those entries without waiting (kern_kevent); with no
- * room for the entry the call itself fails with the error — then collects up to
+ * errno, and the call then returns those entries without waiting (kern_kevent). With no
+ * room left for an entry (`nevents` reached) the change list stops at that change, the
+ * later ones unapplied (FreeBSD `kqueue_kevent`): an error fails the call, a receipt ends
+ * it returning no entries (FreeBSD's count of 0 on that path). Otherwise the call collects up to
  * `nevents` active knotes, waiting for one as long as `timeout` allows (absent or null:
  * forever; `{ sec: 0, nsec: 0 }`: not at all), the wait measured on the chain.
  *
@@ -41,9 +43,10 @@ import { isSyscallError, syscallError } from '../host/index.js';
 import { addLibraryListener, removeLibraryListener, signalName } from '../posix/signals.js';
 import { clockGettime } from '../posix/index.js';
 import type { Timespec } from '../posix/index.js';
-import { invalidArgType, validateInteger, validateObject, C_LIMITS } from '../posix/validate.js';
+import { invalidArgType, requireMainThread, validateInteger, validateObject, C_LIMITS } from '../posix/validate.js';
 import type { Timer } from '../chain/timers.js';
 import { setTimer } from '../chain/timers.js';
+import { releaseEventQueue } from '../devalarm/devalarm.js';
 
 // ---- constants: FreeBSD's values ----
 
@@ -204,7 +207,8 @@ export class Kqueue implements Disposable, AsyncIterable<Kevent> {
   /**
    * Applies `changes`, then returns up to `nevents` events, waiting as `timeout` says.
    * @param changes The changes to apply, in order: `ident` and `filter`, and `flags`, `fflags`,
-   *   `data` (0 when missing) and `udata`. Every one is checked before any is applied.
+   *   `data` (0 when missing) and `udata`. Every one is checked before any is applied, as is
+   *   (in a Worker) that none adds an EVFILT_SIGNAL knote.
    * @param nevents The most entries to return, an integer from 0 to 2 147 483 647 (default 0:
    *   apply the changes and return at once).
    * @param timeout How long to wait when no event is active: `{ sec, nsec }` (`{ sec: 0, nsec: 0 }`
@@ -212,11 +216,15 @@ export class Kqueue implements Disposable, AsyncIterable<Kevent> {
    * @returns (a promise of) the entries: when a change failed or had EV_RECEIPT, only their
    *   EV_ERROR entries (`data` the errno, 0 for a receipt), without waiting; otherwise up to
    *   nevents active events in the order they became active, none if the timeout passed.
+   *   When a receipt finds no room left (nevents entries written, or nevents 0), the call ends
+   *   there returning none (FreeBSD's kevent returns 0 then), and the changes after it are
+   *   not applied.
    * @throws {Error} (rejects) a change's errno, with syscall `kevent`, when there is no room left
    *   for its EV_ERROR entry: `EINVAL` (EV_ENABLE with EV_DISABLE; a filter other than
    *   EVFILT_TIMER, EVFILT_USER and EVFILT_SIGNAL; timer `fflags` other than one unit and
    *   NOTE_ABSTIME, or negative timer `data`; a signal Node.js cannot listen to), `ENOENT` (no
-   *   such knote and no EV_ADD), `ENOMEM` (the timer limit); the changes before it stay applied.
+   *   such knote and no EV_ADD), `ENOMEM` (the timer limit); the changes before it stay applied,
+   *   the ones after it are not applied.
    * @throws {Error} (rejects) `EBADF` (kevent) if the queue is closed, before or while waiting.
    * @throws {Error} (rejects) `EINVAL` (kevent) if the timeout has a negative `sec` or `nsec`, or an
    *   `nsec` of 1 000 000 000 or more, before any change is applied.
@@ -226,8 +234,8 @@ export class Kqueue implements Disposable, AsyncIterable<Kevent> {
    * @throws {RangeError} (rejects) ERR_OUT_OF_RANGE if nevents or a timeout field is not an integer
    *   in its range, or a change's field is not one of its C type: `ident` 0 to 2^53 − 1, `filter`
    *   a short, `flags` a u_short, `fflags` −2^31 to 2^32 − 1, `data` a safe integer.
-   * @throws {Error} (rejects) ERR_ITIMER_MAIN_THREAD_ONLY for an EV_ADD of EVFILT_SIGNAL in a
-   *   Worker; the changes before it stay applied.
+   * @throws {Error} (rejects) ERR_ITIMER_MAIN_THREAD_ONLY if a change is an EV_ADD of
+   *   EVFILT_SIGNAL and this is a Worker, before any change is applied.
    */
   async kevent(changes: readonly KeventChange[] = [], nevents = 0, timeout?: KeventTimeout): Promise<Kevent[]> {
     if (this.#closed) throw syscallError(constants.errno.EBADF, 'kevent');
@@ -235,6 +243,8 @@ export class Kqueue implements Disposable, AsyncIterable<Kevent> {
     validateInteger(nevents, 'nevents', 0, C_LIMITS.INT_MAX);
     const waitNs = timeoutNs(timeout);
     const checked = Array.from(changes, checkChange); // all of them (holes too) before any is applied
+    // Signal delivery is the main thread's: refuse the whole call before any change is applied.
+    if (checked.some((change) => change.filter === EVFILT_SIGNAL && change.flags & EV_ADD)) requireMainThread('EVFILT_SIGNAL (listening to a signal)');
     const out: Kevent[] = [];
     for (const change of checked) {
       let errno = 0;
@@ -245,9 +255,12 @@ export class Kqueue implements Disposable, AsyncIterable<Kevent> {
         errno = -error.errno;
       }
       if (errno || change.flags & EV_RECEIPT) {
+        // No room for the entry: as FreeBSD's kqueue_kevent (under kern_kevent_generic), the
+        // change list stops here, the later changes unapplied; the call fails with the error,
+        // or, for a receipt, ends returning 0 entries (the count is set only after the list).
         if (out.length >= nevents) {
           if (errno) throw syscallError(errno, 'kevent');
-          continue;
+          return [];
         }
         out.push({ ident: change.ident, filter: change.filter, flags: EV_ERROR, fflags: change.fflags, data: errno, udata: change.udata });
       }
@@ -396,9 +409,8 @@ export class Kqueue implements Disposable, AsyncIterable<Kevent> {
     };
     try {
       addLibraryListener(name, listener); // Node refuses SIGKILL and SIGSTOP
-    } catch (error) {
-      if ((error as { code?: string }).code === 'ERR_ITIMER_MAIN_THREAD_ONLY') throw error; // not the kernel's answer
-      throw syscallError(constants.errno.EINVAL, 'kevent');
+    } catch {
+      throw syscallError(constants.errno.EINVAL, 'kevent'); // (a Worker was refused before any change)
     }
     knote.listener = listener;
   }
@@ -433,10 +445,15 @@ export class Kqueue implements Disposable, AsyncIterable<Kevent> {
     this.#activate(knote);
   }
 
-  /** Closes the queue: deletes every knote; pending `kevent` calls reject with EBADF. */
+  /**
+   * Closes the queue: deletes every knote; pending `kevent` calls reject with EBADF. The queue
+   * leaves the `#alarm` device's registry ({@link registerEventQueue}): its id is refused from
+   * then on, and alarms bound to it post nowhere.
+   */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    releaseEventQueue(this);
     for (const knote of [...this.#knotes.values()]) this.#delete(knote);
     for (const wake of [...this.#waiters]) wake();
   }

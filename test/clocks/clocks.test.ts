@@ -175,3 +175,96 @@ test.serial('host clock reset notifiers fire when the wall clock is set (TFD_TIM
   t.is(jumps.length, 1);
   t.true(Math.abs(jumps[0]! - Date.now() * 1e6) < 5e9);
 });
+
+test.serial("QemuClock.expired is strict, as QEMU 1.x's qemu_clock_expired (expire_time < now); ClockTimer.expired and the rounds are not (qemu_timer_expired: <=)", (t) => {
+  virtualClock.driveByHand();
+  const timer = new ClockTimer(virtualClock, SCALE_NS, () => {});
+  timer.modifyNs(virtualClock.ns + 100);
+  virtualClock.enable(false);
+  virtualClock.tick(99);
+  t.false(virtualClock.expired(), 'due in 1 ns');
+  virtualClock.tick(1);
+  t.is(virtualClock.deadline(), 0);
+  t.false(virtualClock.expired(), 'due exactly now: not counted by qemu_clock_expired');
+  t.true(timer.expired(virtualClock.ns), 'counted by qemu_timer_expired');
+  virtualClock.tick(1);
+  t.true(virtualClock.expired(), 'overdue');
+  virtualClock.enable(true);
+  timer.delete();
+  virtualClock.driveByHand(false);
+});
+
+test.serial('runAll and tick follow the chain\'s loop-limit rule: at most loopLimit passes, ERR_ITIMER_LOOP_LIMIT only if work remains after them', (t) => {
+  virtualClock.driveByHand();
+  let left = 3;
+  const rearming: ClockTimer = new ClockTimer(virtualClock, SCALE_NS, () => {
+    if (--left > 0) rearming.modifyNs(virtualClock.ns + 1);
+  });
+  rearming.modifyNs(virtualClock.ns + 1);
+  t.is(virtualClock.runAll(3), 3, 'three passes empty the clock: no error');
+  left = 4;
+  rearming.modifyNs(virtualClock.ns + 1);
+  t.throws(() => virtualClock.runAll(3), { code: 'ERR_ITIMER_LOOP_LIMIT' });
+  t.is(left, 1, 'exactly loopLimit passes ran before the error');
+  t.true(rearming.pending(), 'the work that remains stays');
+  rearming.delete();
+
+  // tick: the limit counts passes, not timers.
+  const base = virtualClock.ns;
+  const runs: number[] = [];
+  const same = [1, 2, 3].map((n) => new ClockTimer(virtualClock, SCALE_NS, () => runs.push(n)));
+  for (const timer of same) timer.modifyNs(base + 10);
+  t.is(virtualClock.tick(20, 1), 3, 'one pass of three timers is within a limit of 1 pass');
+  t.deepEqual(runs, [1, 2, 3]);
+  left = 3;
+  rearming.modifyNs(virtualClock.ns + 1);
+  t.is(virtualClock.tick(10, 3), 3, 'three passes, nothing left in the tick: no error');
+  left = 4;
+  rearming.modifyNs(virtualClock.ns + 1);
+  t.throws(() => virtualClock.tick(10, 3), { code: 'ERR_ITIMER_LOOP_LIMIT' });
+  t.is(left, 1, 'exactly loopLimit passes ran before the error');
+  rearming.delete();
+  virtualClock.driveByHand(false);
+});
+
+test.serial('ClockTimer.expired validates currentTime: ERR_INVALID_ARG_TYPE for a non-number, ERR_OUT_OF_RANGE for NaN or a non-finite time', (t) => {
+  for (const pending of [false, true]) {
+    const timer = new ClockTimer(virtualClock, SCALE_MS, () => {});
+    if (pending) timer.modifyNs(virtualClock.ns + 1e9);
+    for (const bad of [1n, Symbol('now'), '5', null, undefined, {}]) {
+      t.throws(() => timer.expired(bad as never), { instanceOf: TypeError, code: 'ERR_INVALID_ARG_TYPE' });
+    }
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.MAX_VALUE]) {
+      t.throws(() => timer.expired(bad), { instanceOf: RangeError, code: 'ERR_OUT_OF_RANGE' });
+    }
+    timer.delete();
+  }
+});
+
+test('QemuClock.onReset: when the host setup fails, nothing is registered and no fd leaks (timerfd_create under EMFILE, a failing timerfd_settime)', async (t) => {
+  const prelude = `
+    const { openSync, closeSync, readdirSync } = await import('node:fs');
+    const { host } = await import('./src/host/index.ts');
+    const { hostClock } = itimer;
+    const fdCount = () => readdirSync('/proc/self/fd').length;
+    const notifier = () => {};
+    void [host().timerfd_create, host().timerfd_settime, host().close]; // the FFI loaded and bound while fds remain`;
+  const create = await runItimerScript(`${prelude}
+    const fds = [];
+    try { for (;;) fds.push(openSync('/dev/null', 'r')); } catch (e) { console.log('fds exhausted', e.code); }
+    try { hostClock.onReset(notifier); } catch (e) { console.log('onReset', e.code, e.syscall); }
+    for (const fd of fds) closeSync(fd);
+    const before = fdCount();
+    const other = () => {};
+    hostClock.onReset(other);
+    hostClock.offReset(other); // closes the timerfd unless the failed notifier was kept
+    console.log('the failed notifier was not kept:', fdCount() === before);`);
+  t.is(create.stdout, 'fds exhausted EMFILE\nonReset EMFILE timerfd_create\nthe failed notifier was not kept: true', create.stderr);
+  const settime = await runItimerScript(`${prelude}
+    // A real EINVAL from the kernel, through an invalid clock id.
+    Object.defineProperty(host(), 'timerfd_settime', { value: () => host().timerfd_create(-1, 0), configurable: true });
+    const before = fdCount();
+    try { hostClock.onReset(notifier); } catch (e) { console.log('onReset', e.code, e.syscall); }
+    console.log('no fd leaked:', fdCount() === before);`);
+  t.is(settime.stdout, 'onReset EINVAL timerfd_settime\nno fd leaked: true', settime.stderr);
+});

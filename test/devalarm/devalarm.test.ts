@@ -177,3 +177,59 @@ test.serial('AlarmFile is constructed only by openAlarmFile: new AlarmFile() is 
   });
   t.deepEqual(readAlarmDir(), listing);
 });
+
+test.serial('AlarmEvents serves every waiting iterator: each expiration goes to one of them, FIFO, and close() ends them all', async (t) => {
+  const { ctl, timer, id } = devalarmGetFds();
+  const events = new AlarmEvents();
+  devalarmSetEvq(timer, events);
+  const first = events[Symbol.asyncIterator]();
+  const second = events[Symbol.asyncIterator]();
+  const firstNext = first.next();
+  const secondNext = second.next(); // both wait now: next() runs the iterator to its wait
+  devalarmSetTime(timer, chainNow() + 1_000_000);
+  virtualTime.tick(2);
+  devalarmSetTime(timer, chainNow() + 1_000_000);
+  virtualTime.tick(2);
+  t.like(await firstNext, { done: false, value: { id } }, 'the first waiter gets the first expiration');
+  t.like(await secondNext, { done: false, value: { id } }, 'the second waiter gets the second');
+  const ends = [first.next(), second.next()];
+  events.close();
+  t.deepEqual(await Promise.all(ends), [
+    { done: true, value: undefined },
+    { done: true, value: undefined },
+  ]);
+  ctl.close();
+  timer.close();
+});
+
+test.serial('an #alarm/aN directory handle holds no reference (Akaros: only ctl and timer chans kref the alarm) and has no alarmId', (t) => {
+  const ctl = openAlarmFile('#alarm/clone');
+  const id = Number(ctl.read());
+  using dir = openAlarmFile(`#alarm/a${id}`, 'r');
+  t.is(dir.alarmId, undefined);
+  t.throws(() => devalarmSetEvq(dir, new AlarmEvents()), { code: 'ERR_INVALID_ARG_VALUE' });
+  ctl.close();
+  t.false(readAlarmDir().includes(`a${id}`), 'the last ctl/timer close removed the alarm');
+  t.throws(() => openAlarmFile(`#alarm/a${id}/timer`), { code: 'ENOENT' });
+  t.is(dir.read(), 'ctl\ntimer', 'the open directory still lists its names, as alarmgen does');
+});
+
+test.serial('a closed queue is released: its evq id is refused with the seed\'s error, alarms bound to it post nowhere, and it cannot be registered again', async (t) => {
+  const { ctl, timer } = devalarmGetFds();
+  for (const queue of [new Kqueue(), new AlarmEvents()]) {
+    const id = registerEventQueue(queue);
+    ctl.write(`evq ${id}`);
+    queue.close();
+    t.like(t.throws(() => ctl.write(`evq ${id}`)), { code: 'EFAULT', message: "EFAULT: bad address in system call argument, write 'Non-user ev_q pointer'" });
+    t.throws(() => registerEventQueue(queue), { code: 'ERR_INVALID_ARG_VALUE' });
+    t.throws(() => devalarmSetEvq(timer, queue), { code: 'ERR_INVALID_ARG_VALUE' });
+    devalarmSetTime(timer, chainNow() + 1_000_000);
+    t.is(virtualTime.runAll(), 1, 'the alarm still fires, into no queue');
+  }
+  const open = new AlarmEvents();
+  const openId = registerEventQueue(open);
+  t.is(registerEventQueue(open), openId, 'an open queue keeps its id');
+  open.close();
+  ctl.close();
+  timer.close();
+});

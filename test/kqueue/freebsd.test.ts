@@ -167,3 +167,43 @@ test('the dynticks backend leaves an ignored SIGURG ignored when it stops', asyn
     console.log(itimer.sigaction('SIGURG').disposition);`);
   t.is(r.stdout, 'ignore', r.stderr);
 });
+
+test.serial('FreeBSD kqueue_kevent: with no room left for an EV_ERROR or EV_RECEIPT entry, the change list stops there — an error rejects the call, a receipt ends it, and the later changes are not applied', async (t) => {
+  using kq = new Kqueue();
+  const exists = async (ident: number) => (await kq.kevent([{ ident, filter: EVFILT_USER, flags: EV_DELETE | EV_RECEIPT }], 1))[0]?.data === 0;
+
+  // An error with no room: the call fails with it; the change before it stays, the one after is not applied.
+  const error = await t.throwsAsync(
+    kq.kevent(
+      [
+        { ident: 1, filter: EVFILT_USER, flags: EV_ADD },
+        { ident: 9, filter: EVFILT_USER, flags: EV_DELETE },
+        { ident: 2, filter: EVFILT_USER, flags: EV_ADD },
+      ],
+      0,
+    ),
+  );
+  t.like(error, { code: 'ENOENT', syscall: 'kevent' });
+  t.true(await exists(1), 'applied before the error');
+  t.false(await exists(2), 'not applied: processing stopped at the error');
+
+  // The list fills with one receipt; the next receipt finds no room: the call ends, and returns
+  // 0 entries, as FreeBSD's kevent returns 0 on that path.
+  const receipts = await kq.kevent(
+    [
+      { ident: 3, filter: EVFILT_USER, flags: EV_ADD | EV_RECEIPT },
+      { ident: 4, filter: EVFILT_USER, flags: EV_ADD | EV_RECEIPT },
+      { ident: 5, filter: EVFILT_USER, flags: EV_ADD },
+    ],
+    1,
+  );
+  t.deepEqual(receipts, []);
+  t.true(await exists(3));
+  t.true(await exists(4), 'the change whose receipt found no room is applied');
+  t.false(await exists(5), 'the changes after it are not');
+
+  // nevents 0: a receipt has no room at once.
+  t.deepEqual(await kq.kevent([{ ident: 6, filter: EVFILT_USER, flags: EV_ADD | EV_RECEIPT }, { ident: 7, filter: EVFILT_USER, flags: EV_ADD }]), []);
+  t.true(await exists(6));
+  t.false(await exists(7));
+});

@@ -28,6 +28,7 @@ import {
   NOTE_USECONDS,
   virtualTime,
 } from '../../src/index.js';
+import { runItimerScript } from '../helpers.js';
 
 configureAlarms('virtual');
 const POLL = { sec: 0, nsec: 0 };
@@ -206,4 +207,28 @@ test.serial('the async iterator yields events; close ends it and fails pending c
   await iterating;
   t.deepEqual(seen, [1, 1, 1]);
   await t.throwsAsync(kq.kevent([], 1), { code: 'EBADF' });
+});
+
+test('in a Worker, an EV_ADD of EVFILT_SIGNAL rejects the whole call with ERR_ITIMER_MAIN_THREAD_ONLY before any change is applied', async (t) => {
+  const run = await runItimerScript(`
+    const { Worker } = await import('node:worker_threads');
+    const entry = new URL('./dist/index.js', 'file://' + process.cwd() + '/').href; // Workers get no TypeScript loader: build first
+    const code = \`
+      const itimer = await import(\${JSON.stringify(entry)});
+      const { parentPort } = await import('node:worker_threads');
+      const { EV_ADD, EV_DELETE, EV_RECEIPT, EVFILT_SIGNAL, EVFILT_USER, Kqueue } = itimer;
+      const kq = new Kqueue();
+      const out = [];
+      try {
+        await kq.kevent([{ ident: 1, filter: EVFILT_USER, flags: EV_ADD | EV_RECEIPT }, { ident: 12, filter: EVFILT_SIGNAL, flags: EV_ADD }], 4);
+        out.push('allowed');
+      } catch (e) { out.push(e.code); }
+      const [probe] = await kq.kevent([{ ident: 1, filter: EVFILT_USER, flags: EV_DELETE | EV_RECEIPT }], 1);
+      out.push('user knote ' + (probe.data === 0 ? 'was added' : 'not added'));
+      kq.close();
+      parentPort.postMessage(out.join('; '));
+    \`;
+    const worker = new Worker(code, { eval: true });
+    console.log(await new Promise((resolve, reject) => { worker.once('message', resolve); worker.once('error', reject); }));`);
+  t.is(run.stdout, 'ERR_ITIMER_MAIN_THREAD_ONLY; user knote not added', run.stderr);
 });
