@@ -79,7 +79,8 @@ test('the tarball: a plain npm install with no compiler on PATH; ESM, CommonJS a
   const selectNapi = node(project, '--input-type=module', '-e', "import { alarm, selectFfiDriver } from 'itimer'; selectFfiDriver('ffi-napi'); try { alarm(0); } catch (e) { console.log(e.code, /npm install @2060.io\\/ffi-napi @2060.io\\/ref-napi/.test(e.message)); }");
   t.is(selectNapi, 'ERR_ITIMER_FFI_DRIVER true', 'selecting the absent driver says how to install it');
 
-  writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', lib: ['ES2023', 'ESNext.Disposable'], types: ['node'], noEmit: true }, files: ['main.ts'] }));
+  // skipLibCheck off: every declaration file the public entry points reach is type-checked.
+  writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, skipLibCheck: false, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', lib: ['ES2023', 'ESNext.Disposable'], types: ['node'], noEmit: true }, files: ['main.ts'] }));
   writeFileSync(
     join(project, 'main.ts'),
     [
@@ -97,6 +98,11 @@ test('the tarball: a plain npm install with no compiler on PATH; ESM, CommonJS a
   );
   const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', project], { cwd: project, encoding: 'utf8' });
   t.is(tsc.status, 0, tsc.stdout + tsc.stderr);
+  // Internals are stripped from the types (stripInternal): a consumer cannot reach them.
+  writeFileSync(join(project, 'internal.ts'), "import { Waiter } from 'itimer';\nconst w = new Waiter(() => {});\nconsole.log(w.heapIndex, w.seq);\n");
+  const internal = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '--strict', '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--target', 'ES2022', '--types', 'node', 'internal.ts'], { cwd: project, encoding: 'utf8' });
+  t.regex(internal.stdout, /Property 'heapIndex' does not exist on type 'Waiter'/, internal.stdout + internal.stderr);
+  t.regex(internal.stdout, /Property 'seq' does not exist on type 'Waiter'/);
 
   t.regex(execFileSync(join(project, 'node_modules/.bin/itimer'), ['--version'], { encoding: 'utf8', env }), /^\d+\.\d+\.\d+\n$/);
   const conformance = spawnSync(join(project, 'node_modules/.bin/itimer'), ['conformance'], { cwd: project, encoding: 'utf8', env });

@@ -43,7 +43,8 @@ export interface AlarmBackend {
    * Called on every host re-arm: it allocates nothing (the libuv backend excepted).
    * @param targetNs the expiry time, in ns on the chain's time base (what an `absolute` backend uses).
    * @param deltaNs the same expiry as a delay in ns from the chain's clock reading (what a
-   *   relative backend uses); at least the chain's rearm floor, so 0 only when that floor is 0.
+   *   relative backend uses); at least the chain's rearm floor, so 0 only when that floor is 0
+   *   — and then the host must fire at once (its smallest arming), never be disarmed.
    * @throws {Error} the errno error of the host call if the kernel refuses it (timerfd_settime,
    *   timer_settime or setitimer); the libuv and virtual backends never throw.
    */

@@ -67,6 +67,7 @@ export function unixBackend(): UnixBackend {
   let libuvAction: Buffer | undefined;
   const value = structBuffer('itimerval');
   const usecOf = (ns: number) => Math.ceil(ns / 1000); // round up: never early
+  /** Sets ITIMER_REAL `deltaNs` from now (0 disarms it), then every `intervalNs` (0: one-shot). */
   const arm = (deltaNs: number, intervalNs = 0) => {
     const usec = usecOf(deltaNs);
     const intervalUsec = usecOf(intervalNs);
@@ -108,7 +109,14 @@ export function unixBackend(): UnixBackend {
         } else foreignAlarm();
       };
       claimSignal('SIGALRM', listener);
-      listen(true);
+      try {
+        listen(true);
+      } catch (error) {
+        // A failed start leaves nothing behind: SIGALRM is not claimed, the user's handler is back.
+        releaseSignal('SIGALRM', listener);
+        listener = undefined;
+        throw error;
+      }
     },
     stop() {
       arm(0);
@@ -120,9 +128,10 @@ export function unixBackend(): UnixBackend {
     rearm(_targetNs, deltaNs) {
       listen(true); // before arming: the expiry must find the handler
       restoreLibuvAction();
-      arm(deltaNs);
+      arm(Math.max(deltaNs, 1)); // a delta of 0 (a rearm floor of 0, a deadline due) fires in 1 µs: 0 would disarm
     },
     rearmLethal(deltaNs, lethalDeltaNs) {
+      deltaNs = Math.max(deltaNs, 1); // as in rearm: never 0, which would disarm
       if (lethalDeltaNs <= deltaNs) {
         // Disarm first: a SIGALRM the old setting already generated is delivered (to libuv's
         // handler) as this call returns, and none can be generated before the re-arm. Only

@@ -45,7 +45,10 @@
  * - arm: O(log n); a host re-arm (one syscall, deferred to a microtask, shared by a burst)
  *   only when it becomes the head *and* the host would otherwise fire later.
  * - cancel: O(log n) in the heap, O(1) from a pass's ready list; never a syscall.
- * - re-arm (absolute): cancel + arm.
+ * - re-arm (absolute): cancel + arm — also how an armed waiter's deadline moves (a deadline is
+ *   part of the heap key, never changed in place).
+ * - spin change of an armed waiter ({@link TimerChain.setSpin}): O(log n), re-keyed in place
+ *   of the heap, keeping its place among equal deadlines.
  * - a pass running k waiters: O(k log n), one clock reading (plus the busy-wait's), at most
  *   one host re-arm; with the timerfd backend (absolute deadlines) no second clock reading.
  * - memory: the waiter object itself (its heap slot is one array element).
@@ -75,8 +78,8 @@ import { monotonicNowNs } from '../backends/index.js';
 import { itimerError } from '../host/errors.js';
 import { invalidArgType, outOfRange, validateInteger } from '../posix/validate.js';
 import { wakeNs } from './heap.js';
-import type { ListEntry, PassStats } from './timer-list.js';
-import { IDLE, TimerList } from './timer-list.js';
+import type { PassStats } from './timer-list.js';
+import { alreadyArmedError, IDLE, TimerList } from './timer-list.js';
 
 export { rethrowLater } from './timer-list.js';
 
@@ -113,11 +116,15 @@ export function validateLoopLimit(loopLimit: unknown): number {
  * Invariants: armed exactly while in the chain's heap or in a running pass's ready list;
  * `spinMarginNs` holds both the spin asked for and the margin in force — 0: none; > 0: a
  * fixed margin; < 0: the automatic margin, resolved at each arm to minus the chain's
- * current one — and does not change while armed. (One field rather than two: a timer's
- * size is most of the chain's memory.)
+ * current one. (One field rather than two: a timer's size is most of the chain's memory.)
+ * `deadlineNs` and `spinMarginNs` make the heap key: while armed they change only through
+ * the chain ({@link TimerChain.rearmAbsolute}, {@link TimerChain.setSpin}).
  */
-export class Waiter implements ListEntry {
-  /** Deadline in ns on the chain's time base. */
+export class Waiter {
+  /**
+   * Deadline in ns on the chain's time base. Set it while the waiter is not armed; an armed
+   * one is moved with {@link TimerChain.rearmAbsolute} (writing the field would corrupt the heap).
+   */
   deadlineNs = 0;
   /** @internal Insertion sequence (tie-break). */
   seq = 0;
@@ -151,15 +158,21 @@ export class Waiter implements ListEntry {
 
   /**
    * The spin tail asked for: 0 for none, -1 for the automatic margin, or a fixed margin in
-   * ns (at most {@link SPIN_MARGIN_MAX_NS}). Takes effect at the next arm.
+   * ns (at most {@link SPIN_MARGIN_MAX_NS}). Set it while the waiter is not armed (the setter
+   * throws `ERR_ITIMER_ALREADY_ARMED` otherwise, changing nothing); an armed waiter's is
+   * changed with {@link TimerChain.setSpin}, which re-keys it at once.
    */
   get spin(): number {
     const margin = this.spinMarginNs;
     return margin < 0 ? -1 : margin;
   }
 
-  /** Asks for a spin tail: 0 for none, a negative number for the automatic margin, or a margin in ns. */
+  /**
+   * Asks for a spin tail: 0 for none, a negative number for the automatic margin, or a margin
+   * in ns (not validated: {@link TimerChain.setSpin} validates). Refused while armed.
+   */
   set spin(request: number) {
+    if (this.armed) throw alreadyArmedError();
     this.spinMarginNs = request < 0 ? -SPIN_MARGIN_INITIAL_NS : request;
   }
 
@@ -172,6 +185,15 @@ export class Waiter implements ListEntry {
 /** The chain's methods take only its own entries: anything else is refused before any change. */
 function checkWaiter(waiter: unknown): asserts waiter is Waiter {
   if (!(waiter instanceof Waiter)) throw invalidArgType('waiter', 'a Waiter (or Timer)', waiter);
+}
+
+/**
+ * A deadline is a finite number: a wrong type is ERR_INVALID_ARG_TYPE, NaN or an infinity
+ * ERR_OUT_OF_RANGE. Finite, not necessarily safe: alarm(UINT_MAX) on the chain is 136 years of ns.
+ */
+function checkDeadline(deadlineNs: unknown, name: string): void {
+  if (typeof deadlineNs !== 'number') throw invalidArgType(name, 'of type number', deadlineNs);
+  if (!Number.isFinite(deadlineNs)) throw outOfRange(name, 'a finite number', deadlineNs);
 }
 
 /** Counters for benchmarks and diagnostics. */
@@ -316,14 +338,15 @@ export class TimerChain {
   /**
    * Arms a waiter that is not armed (Akaros `set_alarm`), resolving its spin margin.
    * @param waiter an unarmed {@link Waiter} (or {@link Timer}) whose `deadlineNs` is set.
-   * @throws {TypeError} ERR_INVALID_ARG_TYPE if waiter is not a Waiter.
+   * @throws {TypeError} ERR_INVALID_ARG_TYPE if waiter is not a Waiter, or waiter.deadlineNs is not a number.
    * @throws {RangeError} ERR_OUT_OF_RANGE if waiter.deadlineNs is not a finite number.
-   * @throws {Error} ERR_ITIMER_ALREADY_ARMED if it is armed.
+   * @throws {Error} ERR_ITIMER_ALREADY_ARMED if it is armed. A refused call changes nothing
+   *   (an automatic spin margin is resolved only once the arm is accepted).
    */
   arm(waiter: Waiter): void {
     checkWaiter(waiter);
-    // Finite, not necessarily safe: alarm(UINT_MAX) on the chain is 136 years of ns.
-    if (!Number.isFinite(waiter.deadlineNs)) throw outOfRange('waiter.deadlineNs', 'a finite number', waiter.deadlineNs);
+    checkDeadline(waiter.deadlineNs, 'waiter.deadlineNs');
+    if (waiter.armed) throw alreadyArmedError();
     if (waiter.spinMarginNs < 0) waiter.spinMarginNs = -this.#autoSpinMarginNs;
     if (this.#list.insert(waiter) && !this.#list.inPass) this.#markDirty();
   }
@@ -354,13 +377,13 @@ export class TimerChain {
    * @param waiter the {@link Waiter} (or {@link Timer}) to re-arm.
    * @param deadlineNs the new deadline in ns on the chain's time base (see {@link TimerChain.now}).
    * @returns what {@link TimerChain.cancel} returned.
-   * @throws {TypeError} ERR_INVALID_ARG_TYPE if waiter is not a Waiter.
-   * @throws {RangeError} ERR_OUT_OF_RANGE if deadlineNs is not a finite number (a non-number included);
-   *   the waiter is then left as it was.
+   * @throws {TypeError} ERR_INVALID_ARG_TYPE if waiter is not a Waiter or deadlineNs is not a
+   *   number; the waiter is then left as it was.
+   * @throws {RangeError} ERR_OUT_OF_RANGE if deadlineNs is NaN or infinite; the waiter is then left as it was.
    */
   rearmAbsolute(waiter: Waiter, deadlineNs: number): boolean {
     checkWaiter(waiter);
-    if (!Number.isFinite(deadlineNs)) throw outOfRange('deadlineNs', 'a finite number', deadlineNs);
+    checkDeadline(deadlineNs, 'deadlineNs');
     const removed = this.#list.remove(waiter);
     waiter.deadlineNs = deadlineNs;
     this.arm(waiter);
@@ -385,6 +408,26 @@ export class TimerChain {
     checkWaiter(waiter);
     if (typeof ref !== 'boolean') throw invalidArgType('ref', 'of type boolean', ref);
     this.#list.setRef(waiter, ref);
+  }
+
+  /**
+   * Changes the spin tail of an armed or unarmed waiter (see {@link Waiter.spin}). A waiter
+   * in the heap is re-keyed at once, in O(log n): it wakes at its new margin before its
+   * deadline (an automatic margin resolved to the chain's current one) and keeps its place
+   * among equal deadlines; one collected by a running pass is still busy-waited to its
+   * deadline in that pass.
+   * @param waiter the {@link Waiter} (or {@link Timer}) to change.
+   * @param spin 0 for none, a negative number for the automatic margin, or a fixed margin:
+   *   an integer number of ns from 0 to {@link SPIN_MARGIN_MAX_NS}.
+   * @throws {TypeError} ERR_INVALID_ARG_TYPE if waiter is not a Waiter or spin is not a number.
+   * @throws {RangeError} ERR_OUT_OF_RANGE if spin is not negative and not an integer from 0 to
+   *   {@link SPIN_MARGIN_MAX_NS}. A refused call changes nothing.
+   */
+  setSpin(waiter: Waiter, spin: number): void {
+    checkWaiter(waiter);
+    if (typeof spin !== 'number') throw invalidArgType('spin', 'of type number', spin);
+    if (!(spin < 0)) validateInteger(spin, 'spin', 0, SPIN_MARGIN_MAX_NS);
+    if (this.#list.setSpinMargin(waiter, spin < 0 ? -this.#autoSpinMarginNs : spin) && !this.#list.inPass) this.#markDirty();
   }
 
   /**
@@ -520,11 +563,14 @@ export class TimerChain {
    * `virtualTime`.
    * @param targetNs the virtual time to move toward, in ns; a target in the past does not move time back.
    * @returns true if a pass ran.
-   * @throws {Error} ERR_ITIMER_NOT_VIRTUAL on any other backend. (Errors thrown by callbacks are
-   *   rethrown on the next tick, not here.)
+   * @throws {Error} ERR_ITIMER_NOT_VIRTUAL on any other backend (checked first). (Errors thrown
+   *   by callbacks are rethrown on the next tick, not here.)
+   * @throws {TypeError} ERR_INVALID_ARG_TYPE if targetNs is not a number.
+   * @throws {RangeError} ERR_OUT_OF_RANGE if targetNs is NaN or infinite. A refused call changes nothing.
    */
   stepVirtual(targetNs: number): boolean {
     const backend = this.#virtual('stepVirtual');
+    checkDeadline(targetNs, 'targetNs');
     const due = this.#list.earliestDeadlineNs();
     if (due === undefined || due > targetNs) {
       backend.nowNs = Math.max(backend.nowNs, targetNs);

@@ -13,7 +13,7 @@ export {
   type ChainOptions,
   type ChainStats,
 } from './chain.js';
-export type { ListEntry, PassStats } from './timer-list.js';
+export type { PassStats } from './timer-list.js';
 export {
   activeAlarm,
   availableAlarms,

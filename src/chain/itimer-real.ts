@@ -60,9 +60,9 @@ function expire(nowNs: number): void {
   for (const handler of handlers) handler.call(process, 'SIGALRM');
 }
 
-function remaining(): Itimerval {
+function remaining(chain = getChain()): Itimerval {
   let valueNs = 0;
-  if (realTimer.armed) valueNs = Math.max(realTimer.deadlineNs - getChain().now(), 1000);
+  if (realTimer.armed) valueNs = Math.max(realTimer.deadlineNs - chain.now(), 1000);
   const toTimevalNs = (ns: number) => ({ sec: Math.floor(ns / 1e9), usec: Math.floor((ns % 1e9) / 1000) });
   return { value: toTimevalNs(valueNs), interval: toTimevalNs(intervalNs) };
 }
@@ -203,16 +203,19 @@ export function pause(): void {
 }
 
 /**
- * Hands ITIMER_REAL over when the chain changes backend: onto `unix`, the kernel's current
- * setting becomes the virtual one; off `unix`, the virtual one goes back to the kernel.
+ * Gives the chain's ITIMER_REAL back to the kernel: off `unix`, before exec or a snapshot,
+ * and when the unix backend fails to start after the kernel's setting was adopted for it.
  */
-function handBackToKernel(chain: TimerChain): void {
-  if (chain.backendName !== 'unix') return;
-  const current = remaining();
+function giveBack(chain: TimerChain): void {
+  const current = remaining(chain);
   const wasArmed = chain.cancel(realTimer);
   intervalNs = 0;
   chain.stop(); // the unix backend disarms ITIMER_REAL on stop; then the kernel gets ours back
   if (wasArmed) posix.setitimer('real', current);
+}
+
+function handBackToKernel(chain: TimerChain): void {
+  if (chain.backendName === 'unix') giveBack(chain);
 }
 
 // Before exec or a snapshot: the kernel keeps itimers across execve, so it must hold ours.
@@ -226,6 +229,10 @@ onForeignAlarm(() => {
   for (const handler of handlers) handler.call(process, 'SIGALRM');
 });
 
+// Hands ITIMER_REAL over when the chain changes backend: onto `unix`, the kernel's current
+// setting becomes the virtual one (before the backend starts: its first arming overwrites
+// the kernel's), and goes back to the kernel if the backend then fails to start; off `unix`,
+// the virtual one goes back to the kernel.
 onBackendSwitch((chain, from, to) => {
   chain.lethalDeadline = () =>
     realTimer.armed && !listenerBeingAdded && userListeners('SIGALRM').length === 0 ? realTimer.deadlineNs : undefined;
@@ -237,6 +244,7 @@ onBackendSwitch((chain, from, to) => {
       intervalNs = kernel.interval.sec * 1e9 + kernel.interval.usec * 1e3;
       chain.rearmAbsolute(realTimer, chain.now() + valueNs);
     }
+    return () => giveBack(chain);
   }
 });
 

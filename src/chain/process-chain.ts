@@ -25,15 +25,18 @@ export interface ConfigureReport extends AlarmConfig {
 
 let configured: BackendName[] | undefined;
 let chain: TimerChain | undefined;
-/** A hook run before the chain moves from one backend to another. */
-export type BackendSwitchHook = (chain: TimerChain, from: BackendName | undefined, to: BackendName) => void;
+/**
+ * A hook run before the chain moves from one backend to another. It may return a function
+ * that undoes what it did, called if `to` then fails to start.
+ */
+export type BackendSwitchHook = (chain: TimerChain, from: BackendName | undefined, to: BackendName) => (() => void) | void;
 const switchHooks: BackendSwitchHook[] = [];
 
 /**
  * The enabled backends in order of precedence (configured, `ITIMER_CLOCK`, or default).
  * @returns a new array of backend names, first the one the chain tries first.
- * @throws {Error} ERR_ITIMER_NO_ALARM_BACKEND if {@link configureAlarms} was never called and
- *   `ITIMER_CLOCK` names no known backend (thrown again on every call).
+ * @throws {Error} ERR_ITIMER_NO_ALARM_BACKEND if no call of {@link configureAlarms} has succeeded
+ *   and `ITIMER_CLOCK` names no known backend (thrown again on every call).
  */
 export function availableAlarms(): BackendName[] {
   if (!configured) {
@@ -98,10 +101,15 @@ const WITHOUT_FFI = new Set<BackendName>(['libuv', 'virtual']);
 // A punctual first timer: importing loads no native code, but the first turn of the event
 // loop after it loads the FFI library (its dlopen is most of the chain's start-up), so a
 // timer armed from then on does not pay for it. Not in a snapshot builder (nothing native
-// may be loaded there), nor when the first backend needs no FFI.
+// may be loaded there), nor when the first backend needs no FFI. An optimisation, so it
+// never throws: a bad ITIMER_CLOCK is reported by the first call that needs a backend.
 if (!startupSnapshot.isBuildingSnapshot()) {
   setImmediate(() => {
-    if (!WITHOUT_FFI.has(availableAlarms()[0]!)) preloadFfi();
+    try {
+      if (!WITHOUT_FFI.has(availableAlarms()[0]!)) preloadFfi();
+    } catch {
+      // a bad ITIMER_CLOCK (preloadFfi itself never throws)
+    }
   }).unref();
 }
 
@@ -119,11 +127,17 @@ function startFirst(target: TimerChain, order: readonly BackendName[], withoutFf
   const failures: string[] = [];
   const previous = target.backendName;
   const tryStart = (name: BackendName): boolean => {
+    const undo: (() => void)[] = [];
     try {
-      for (const hook of switchHooks) hook(target, target.backendName, name);
+      for (const hook of switchHooks) {
+        const undoHook = hook(target, target.backendName, name);
+        if (undoHook) undo.push(undoHook);
+      }
       target.start(BACKENDS.find((b) => b.name === name)!.create());
       return true;
     } catch (error) {
+      // What the hooks took over for `name` (the kernel's ITIMER_REAL) goes back.
+      for (const undoHook of undo.reverse()) undoHook();
       failures.push(`${name}: ${(error as Error).message}`);
       return false;
     }
@@ -170,15 +184,16 @@ export function chainStarted(): boolean {
  * moves a running chain to the first that starts — its timers keep their deadlines; the
  * report's messages name the backends that failed before it. If none starts, the chain goes
  * back to the backend it ran on, the configuration stays as it was, and the error says so.
- * Never prints and never exits: the report says what happened.
+ * Never prints and never exits: the report says what happened. Works whatever `ITIMER_CLOCK`
+ * says: a valid spec replaces it; with a bad `ITIMER_CLOCK` (and no earlier successful call),
+ * `help` reports an empty order and a message saying what is wrong with it.
  * @param spec e.g. `'timerfd,unix'`, or `'help'`.
  * @returns what was done: `order`, the backends now enabled (for `help`, the current order,
  *   unchanged); `unknown` and `duplicates`, the names skipped; `help`; `active`, the backend
  *   the chain runs on (undefined if it has not started); and `messages`.
  * @throws {TypeError} ERR_INVALID_ARG_TYPE if spec is not a string.
  * @throws {Error} ERR_ITIMER_NO_ALARM_BACKEND when no name is valid, or none of them starts (tried
- *   only if the chain is running; before that the order is stored for its first start). Also
- *   whenever `ITIMER_CLOCK` names no known backend and no earlier call succeeded.
+ *   only if the chain is running; before that the order is stored for its first start).
  * @example
  * ```js
  * import { configureAlarms } from 'itimer';
@@ -187,9 +202,16 @@ export function chainStarted(): boolean {
  * ```
  */
 export function configureAlarms(spec: string): ConfigureReport {
-  const config = parseAlarmConfig(spec, availableAlarms());
+  let current: BackendName[] = [];
+  let currentProblem: string | undefined;
+  try {
+    current = availableAlarms();
+  } catch (error) {
+    currentProblem = `ITIMER_CLOCK: ${(error as Error).message.split('\n')[0]}`;
+  }
+  const config = parseAlarmConfig(spec, current);
   const messages = config.help
-    ? describeBackends(config.order).split('\n')
+    ? [...describeBackends(config.order).split('\n'), ...(currentProblem ? [currentProblem] : [])]
     : configMessages(config);
   if (!config.help) {
     // A refused configuration changes nothing: the order is kept only once a backend started.
@@ -208,5 +230,6 @@ export function configureAlarms(spec: string): ConfigureReport {
  * @throws {Error} ERR_ITIMER_NO_ALARM_BACKEND if this call starts the chain and no enabled backend starts (see {@link getChain}).
  */
 export function setRearmFloor(nanoseconds: number): void {
-  getChain().rearmFloorNs = validateInteger(nanoseconds, 'nanoseconds', 0, 1e9);
+  validateInteger(nanoseconds, 'nanoseconds', 0, 1e9); // before the chain starts: a refused call changes nothing
+  getChain().rearmFloorNs = nanoseconds;
 }

@@ -41,14 +41,19 @@ export const IDLE = -1;
 /** `heapIndex` of an entry collected by a running pass that has not run yet. */
 export const READY = -2;
 
-/** What the list needs of an entry. */
+/** The error for arming an entry that is armed (in the heap or in a running pass's ready list). */
+export function alreadyArmedError(): Error {
+  return itimerError('ERR_ITIMER_ALREADY_ARMED', 'The timer is already armed: cancel it first, or re-arm it with rearmAbsolute()');
+}
+
+/** What the list needs of an entry (a `Waiter` or a `ClockTimer`, which satisfy it structurally). */
 export interface ListEntry extends HeapEntry {
   /** Whether this entry keeps the process alive while in the heap. */
   keepsAlive: boolean;
   /**
    * How long before its deadline the entry is collected and busy-waited for, in ns, as its
-   * absolute value (the sign is the owner's: see `Waiter`); 0 for none. Fixed while the
-   * entry is in the heap (it is part of the heap key).
+   * absolute value (the sign is the owner's: see `Waiter`); 0 for none. Part of the heap
+   * key: changed only through `TimerList.setSpinMargin` while the entry is in the heap.
    */
   spinMarginNs: number;
   /**
@@ -145,9 +150,7 @@ export class TimerList<E extends ListEntry> {
    * @throws Error `ERR_ITIMER_ALREADY_ARMED` if the entry is in the heap or a ready list.
    */
   insert(entry: E): boolean {
-    if (entry.heapIndex !== IDLE) {
-      throw itimerError('ERR_ITIMER_ALREADY_ARMED', 'The timer is already armed: cancel it first, or re-arm it with rearmAbsolute()');
-    }
+    if (entry.heapIndex !== IDLE) throw alreadyArmedError();
     this.#heap.push(entry);
     if (entry.keepsAlive && this.#refCount++ === 0) this.onRefHeld(true);
     return this.#heap.peek() === entry;
@@ -178,6 +181,23 @@ export class TimerList<E extends ListEntry> {
     if (keepsAlive) {
       if (this.#refCount++ === 0) this.onRefHeld(true);
     } else if (--this.#refCount === 0) this.onRefHeld(false);
+  }
+
+  /**
+   * Sets an entry's spin margin. An entry in the heap moves to its new wake time in
+   * O(log n), keeping its insertion sequence (its place among equal deadlines); for any
+   * other entry only the field changes (a collected one is busy-waited to its deadline anyway).
+   * @returns true if the entry became the head.
+   */
+  setSpinMargin(entry: E, spinMarginNs: number): boolean {
+    if (entry.heapIndex < 0) {
+      entry.spinMarginNs = spinMarginNs;
+      return false;
+    }
+    this.#heap.remove(entry);
+    entry.spinMarginNs = spinMarginNs;
+    this.#heap.reinsert(entry);
+    return this.#heap.peek() === entry;
   }
 
   /**

@@ -15,6 +15,7 @@
  */
 import { clockGettime } from '../posix/index.js';
 import { invalidArgType, invalidArgValue, outOfRange } from '../posix/validate.js';
+import type { TimerChain } from './chain.js';
 import { SPIN_MARGIN_MAX_NS, Waiter } from './chain.js';
 import { getChain } from './process-chain.js';
 
@@ -70,11 +71,11 @@ const UNIT_NS = { ns: 1, us: 1e3, ms: 1e6, s: 1e9 } as const;
 /**
  * A delay in integer nanoseconds (rounded to the nearest ns).
  * @param delay a number of milliseconds, a bigint of nanoseconds, or a plain object of
- *   units (`{ ns, us, ms, s }`, each a number, added up).
+ *   units (`{ ns, us, ms, s }`, each a number, added up; a unit that is `undefined` counts as absent).
  * @param name the argument's name in error messages (default `'delay'`).
  * @returns the delay in whole nanoseconds, from 0 to 2^52 (about 52 days).
  * @throws {TypeError} ERR_INVALID_ARG_TYPE if delay is not a number, a bigint or a plain
- *   object, or one of its units is not a number (`undefined` included).
+ *   object, or one of its units is neither a number nor undefined.
  * @throws {TypeError} ERR_INVALID_ARG_VALUE if the object has a key other than ns, us, ms, s.
  * @throws {RangeError} ERR_OUT_OF_RANGE if the total is NaN, negative, infinite or above 2^52 ns.
  */
@@ -88,6 +89,7 @@ export function delayToNs(delay: unknown, name = 'delay'): number {
     ns = 0;
     for (const [unit, value] of Object.entries(delay)) {
       if (!Object.hasOwn(UNIT_NS, unit)) throw invalidArgValue(name, delay, `has an unknown unit '${unit}' (use ns, us, ms, s)`);
+      if (value === undefined) continue; // as if absent: every field of DelayUnits is optional
       if (typeof value !== 'number') throw invalidArgType(`${name}.${unit}`, 'of type number', value);
       ns += value * UNIT_NS[unit as keyof typeof UNIT_NS];
     }
@@ -140,20 +142,41 @@ function forgetId(timer: Timer): void {
 }
 
 /**
+ * Sets a timer's deadline. An armed timer is re-armed there ({@link TimerChain.rearmAbsolute}):
+ * its deadline is its heap key, which must not change in place.
+ */
+function moveDeadline(timer: Timer, deadlineNs: number): void {
+  if (timer.armed) getChain().rearmAbsolute(timer, deadlineNs);
+  else timer.deadlineNs = deadlineNs;
+}
+
+/** Checks a deadline given on the chain's time base: a safe integer number of ns. */
+function validateDeadline(deadlineNs: unknown): void {
+  if (typeof deadlineNs !== 'number') throw invalidArgType('deadlineNs', 'of type number', deadlineNs);
+  if (!Number.isSafeInteger(deadlineNs)) throw outOfRange('deadlineNs', 'a safe integer', deadlineNs);
+}
+
+/**
  * A timer on the chain. Created unarmed by `new Timer(callback)`, or armed by {@link setTimer}.
  * It is itself the chain's waiter (no wrapper object or closure per timer).
  *
+ * Moving the deadline of an armed timer (`setRelative`, `setAbsolute`, `setAbsoluteUnix`,
+ * `setIncrement`) re-arms it at the new deadline, as {@link Timer.rearmAbsolute} does: it
+ * stays armed, after the timers already armed for that same deadline; one that the running
+ * pass has collected but not run yet leaves that pass and runs at its new deadline, in a
+ * later pass. `setSpin` on an armed timer re-keys it at once ({@link TimerChain.setSpin}).
+ *
  * Invariants: armed exactly while in the chain; `intervalNs > 0` for periodic timers and 0
  * for one-shot ones; an id is allocated only when asked for (`Symbol.toPrimitive`).
- * `refresh()` re-arms a one-shot timer for its delay and a periodic one for its period.
+ * `refresh()` re-arms for the timer's last relative delay (see {@link Timer.refresh}).
  */
 export class Timer extends Waiter implements Disposable {
-  /** The delay as given to setRelative, for refresh(). Kept as given: no number box per timer. */
   /**
-   * What refresh() re-arms for: the delay as given to setRelative (kept as given: no number
-   * box per timer), or, for a periodic timer, minus its period in ns (a negative number,
-   * which no delay can be) — so a refreshed periodic timer restarts its period, as Node's
-   * interval does. One field for both: a timer's size is most of the chain's memory.
+   * The delay refresh() re-arms for: the last one given to setRelative (kept as given: no
+   * number box per timer), or, for a periodic timer, minus its period in ns (a negative
+   * number, which no delay can be) — so a refreshed periodic timer restarts its period, as
+   * Node's interval does; undefined when none was given. One field for both: a timer's size
+   * is most of the chain's memory.
    */
   #delay: Delay | undefined = undefined;
 
@@ -200,7 +223,9 @@ export class Timer extends Waiter implements Disposable {
   }
 
   /**
-   * Sets the deadline `delay` from now; does not arm (Akaros `set_awaiter_rel`).
+   * Sets the deadline `delay` from now (Akaros `set_awaiter_rel`), and the delay
+   * {@link Timer.refresh} re-arms a one-shot timer for. Does not arm an unarmed timer; an
+   * armed one is re-armed at the new deadline (see the class notes).
    * @param delay the time from now: milliseconds, a bigint of nanoseconds, or `{ ns, us, ms, s }`.
    * @returns this timer, for chaining.
    * @throws {TypeError} ERR_INVALID_ARG_TYPE / ERR_INVALID_ARG_VALUE if delay is not a {@link Delay} (see {@link delayToNs}).
@@ -208,27 +233,30 @@ export class Timer extends Waiter implements Disposable {
    * @throws {Error} ERR_ITIMER_NO_ALARM_BACKEND if this call starts the chain and no enabled backend starts (see {@link getChain}).
    */
   setRelative(delay: Delay): this {
-    this.deadlineNs = getChain().now() + delayToNs(delay);
+    moveDeadline(this, getChain().now() + delayToNs(delay));
     if (this.intervalNs === 0) this.#delay = delay;
     return this;
   }
 
   /**
-   * Sets the deadline to `deadlineNs` on the chain's time base; does not arm.
+   * Sets the deadline to `deadlineNs` on the chain's time base. Does not arm an unarmed
+   * timer; an armed one is re-armed at the new deadline (see the class notes).
    * @param deadlineNs the deadline in integer nanoseconds on the chain's time base (see
    *   {@link chainNow}); a deadline already past fires in the next pass after arming.
    * @returns this timer, for chaining.
-   * @throws {RangeError} ERR_OUT_OF_RANGE if deadlineNs is not a safe integer (a non-number included).
+   * @throws {TypeError} ERR_INVALID_ARG_TYPE if deadlineNs is not a number.
+   * @throws {RangeError} ERR_OUT_OF_RANGE if deadlineNs is not a safe integer. A refused call changes nothing.
    */
   setAbsolute(deadlineNs: number): this {
-    if (!Number.isSafeInteger(deadlineNs)) throw outOfRange('deadlineNs', 'a safe integer', deadlineNs);
-    this.deadlineNs = deadlineNs;
+    validateDeadline(deadlineNs);
+    moveDeadline(this, deadlineNs);
     return this;
   }
 
   /**
    * Sets the deadline to a Unix time (Akaros `set_awaiter_abs_unix`), converted to the
-   * monotonic time base now; does not arm.
+   * monotonic time base now. Does not arm an unarmed timer; an armed one is re-armed at the
+   * new deadline (see the class notes).
    * @param unixTime a `Date`, or nanoseconds since the epoch as a bigint.
    * @returns this timer, for chaining.
    * @throws {TypeError} ERR_INVALID_ARG_TYPE if unixTime is neither a Date nor a bigint.
@@ -253,19 +281,22 @@ export class Timer extends Waiter implements Disposable {
   }
 
   /**
-   * Moves the deadline `delay` past the previous one (Akaros `set_awaiter_inc`); does not arm.
+   * Moves the deadline `delay` past the previous one (Akaros `set_awaiter_inc`). Does not arm
+   * an unarmed timer; an armed one is re-armed at the new deadline (see the class notes).
    * @param delay how far to move the deadline: milliseconds, a bigint of nanoseconds, or `{ ns, us, ms, s }`.
    * @returns this timer, for chaining.
    * @throws {TypeError} ERR_INVALID_ARG_TYPE / ERR_INVALID_ARG_VALUE if delay is not a {@link Delay} (see {@link delayToNs}).
    * @throws {RangeError} ERR_OUT_OF_RANGE if delay is negative, not finite, or above 2^52 ns (about 52 days).
    */
   setIncrement(delay: Delay): this {
-    this.deadlineNs += delayToNs(delay);
+    moveDeadline(this, this.deadlineNs + delayToNs(delay));
     return this;
   }
 
   /**
-   * Makes the timer periodic with this period (or one-shot with 0).
+   * Makes the timer periodic with this period (or one-shot with 0); the current deadline
+   * stands. A period is also the delay {@link Timer.refresh} re-arms for, and stays that
+   * delay when setInterval(0) makes the timer one-shot.
    * @param period the period: milliseconds, a bigint of nanoseconds, or `{ ns, us, ms, s }`; 0 for one-shot.
    * @returns this timer, for chaining.
    * @throws {TypeError} ERR_INVALID_ARG_TYPE / ERR_INVALID_ARG_VALUE if period is not a {@link Delay} (see {@link delayToNs}).
@@ -273,19 +304,25 @@ export class Timer extends Waiter implements Disposable {
    */
   setInterval(period: Delay): this {
     const periodNs = delayToNs(period, 'period');
-    this.#delay = periodNs > 0 ? -periodNs : undefined;
+    const delay = this.#delay;
+    if (periodNs > 0) this.#delay = -periodNs;
+    else if (typeof delay === 'number' && delay < 0) this.#delay = BigInt(-delay); // the period, now a one-shot delay in ns
     return this;
   }
 
   /**
-   * Sets the spin tail (see {@link Spin}); takes effect at the next arm.
+   * Sets the spin tail (see {@link Spin}). On an armed timer it takes effect at once: the
+   * timer is re-keyed to wake its new margin before its deadline ({@link TimerChain.setSpin}).
    * @param spin false (or undefined) for none, true for the automatic margin, or a fixed margin of at most 2 ms.
    * @returns this timer, for chaining.
    * @throws {TypeError} ERR_INVALID_ARG_TYPE / ERR_INVALID_ARG_VALUE if spin is neither a boolean nor a {@link Delay}.
    * @throws {RangeError} ERR_OUT_OF_RANGE if the margin is negative, not finite, or above 2 ms.
+   *   A refused call changes nothing.
    */
   setSpin(spin: Spin): this {
-    this.spin = spinOption(spin, 'spin');
+    const marginNs = spinOption(spin, 'spin');
+    if (this.armed) getChain().setSpin(this, marginNs);
+    else this.spin = marginNs;
     return this;
   }
 
@@ -318,11 +355,12 @@ export class Timer extends Waiter implements Disposable {
    * @param deadlineNs the new deadline in integer nanoseconds on the chain's time base (see {@link chainNow}).
    * @returns true if it was still armed (removed before it fired); false if it had fired, was
    *   running, or was never armed.
-   * @throws {RangeError} ERR_OUT_OF_RANGE if deadlineNs is not a safe integer (a non-number included).
+   * @throws {TypeError} ERR_INVALID_ARG_TYPE if deadlineNs is not a number.
+   * @throws {RangeError} ERR_OUT_OF_RANGE if deadlineNs is not a safe integer. A refused call changes nothing.
    * @throws {Error} ERR_ITIMER_NO_ALARM_BACKEND if this call starts the chain and no enabled backend starts (see {@link getChain}).
    */
   rearmAbsolute(deadlineNs: number): boolean {
-    this.setAbsolute(deadlineNs);
+    validateDeadline(deadlineNs);
     rememberId(this);
     return getChain().rearmAbsolute(this, deadlineNs);
   }
@@ -355,12 +393,18 @@ export class Timer extends Waiter implements Disposable {
   }
 
   /**
-   * Re-arms for the original delay (the period, if periodic) from now (Node's `timeout.refresh()`).
+   * Re-arms, whether or not it fired, for the timer's own delay from now (Node's
+   * `timeout.refresh()`): a periodic timer's period; otherwise the last delay given to
+   * {@link Timer.setRelative} (setTimer's delay), or the period it had before setInterval(0)
+   * made it one-shot, if that came later. A timer never given a relative delay (its
+   * deadline only ever set absolutely) is re-armed at its current deadline — at once if
+   * that has passed.
    * @returns this timer, for chaining.
+   * @throws {Error} ERR_ITIMER_NO_ALARM_BACKEND if this call starts the chain and no enabled backend starts (see {@link getChain}).
    */
   refresh(): this {
     const delay = this.#delay;
-    this.rearmAbsolute(getChain().now() + (delay === undefined ? 0 : this.intervalNs || delayToNs(delay)));
+    this.rearmAbsolute(delay === undefined ? this.deadlineNs : getChain().now() + (this.intervalNs || delayToNs(delay)));
     return this;
   }
 
@@ -401,7 +445,7 @@ export class Timer extends Waiter implements Disposable {
  * @param options `interval` to repeat, `ref`, `spin` (see {@link TimerOptions}).
  * @returns the armed {@link Timer}.
  * @throws {TypeError} ERR_INVALID_ARG_TYPE / ERR_INVALID_ARG_VALUE for a callback that is not
- *   a function, or a bad delay or option (an invalid `interval` is reported as `period`);
+ *   a function, or a bad delay or option (an invalid `interval` is reported as `options.interval`);
  *   nothing is armed then.
  * @throws {RangeError} ERR_OUT_OF_RANGE if the delay or interval is negative, not finite or
  *   above 2^52 ns, or the spin margin is above 2 ms; nothing is armed then.
@@ -420,6 +464,7 @@ export function setTimer(callback: TimerCallback, delay: Delay, options?: TimerO
   const timer = new Timer(callback, options).setRelative(delay);
   const interval = options === undefined ? false : (options.interval ?? false);
   if (interval !== false) {
+    if (interval !== true) delayToNs(interval, 'options.interval'); // refused under its own name
     timer.setInterval(interval === true ? delay : interval);
     if (timer.intervalNs === 0) {
       // Node: setInterval(cb, 0) repeats every 1 ms, the first time after 1 ms.

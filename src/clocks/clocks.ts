@@ -19,7 +19,6 @@
  */
 import { getChain } from '../chain/process-chain.js';
 import { loopLimitError, validateLoopLimit, Waiter } from '../chain/chain.js';
-import type { ListEntry } from '../chain/timer-list.js';
 import { IDLE, TimerList } from '../chain/timer-list.js';
 import { itimerError } from '../host/errors.js';
 import { checked, host, watchReadable } from '../host/index.js';
@@ -63,7 +62,7 @@ export class QemuClock {
   readonly #notifiers = new Set<ResetNotifier>();
   #cancelWatch: { fd: number; watcher: PollWatcher } | undefined;
 
-  /** @internal Use the exported clocks. */
+  /** @hidden Use the exported clocks. */
   constructor(type: ClockType) {
     this.type = type;
     this.#waiter = new Waiter(() => this.#runTimers());
@@ -372,7 +371,7 @@ export const virtualClock = new QemuClock('virtual');
  * A timer on a QEMU clock, in a scale of ns, µs or ms (QEMU `qemu_new_timer`).
  * Invariant: pending exactly while in its clock's heap.
  */
-export class ClockTimer implements ListEntry {
+export class ClockTimer {
   /** @internal Expiry in ns on the clock. */
   deadlineNs = 0;
   /** @internal */

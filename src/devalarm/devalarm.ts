@@ -67,7 +67,12 @@ export class AlarmEvents implements AlarmEventQueue, AsyncIterable<AlarmEvent> {
     return this.#closed;
   }
 
-  /** @internal */
+  /**
+   * Queues an expiration of alarm `id` for the longest-waiting iterator (the device calls it;
+   * after {@link AlarmEvents.close} it does nothing).
+   * @param id The id of the alarm that expired (`#alarm/a<id>`).
+   * @throws Never: it only queues the event, or drops it once closed.
+   */
   postAlarm(id: number): void {
     if (this.#closed) return;
     const event = { id, wakeTimeNs: alarms.get(id)?.wakeTimeNs ?? 0 };
@@ -191,7 +196,7 @@ export class AlarmFile implements Disposable {
   readonly #mode: OpenMode;
   #open = true;
 
-  /** @internal Use {@link openAlarmFile}; anything else is `ERR_ILLEGAL_CONSTRUCTOR`. */
+  /** @hidden Use {@link openAlarmFile}; anything else is `ERR_ILLEGAL_CONSTRUCTOR`. */
   constructor(token: typeof CONSTRUCT, path: string, kind: FileKind, alarm: ProcAlarm | undefined, mode: OpenMode) {
     if (token !== CONSTRUCT) throw illegalConstructor();
     this.path = path;

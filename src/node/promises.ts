@@ -95,7 +95,10 @@ export class IntervalIterator<T> implements AsyncIterableIterator<T> {
   readonly #value: T;
   readonly #signal: AbortSignal | undefined;
   readonly #timer: Timer | undefined;
-  /** An argument error, reported by the first `next()` as Node's async generator does. */
+  /**
+   * An argument error, or the AbortError of an abort nobody was waiting for: reported by the
+   * next `next()` only, as Node's async generator does (later calls resolve done).
+   */
   #error: unknown;
   /** A tick that arrived while nobody was waiting. */
   #pending = false;
@@ -104,10 +107,12 @@ export class IntervalIterator<T> implements AsyncIterableIterator<T> {
   readonly #onAbort = () => {
     const waiting = this.#waiting;
     this.#finish();
-    waiting?.reject(abortError(this.#signal!));
+    const error = abortError(this.#signal!);
+    if (waiting) waiting.reject(error);
+    else this.#error = error;
   };
 
-  /** @internal Use {@link setInterval}. */
+  /** @hidden Use {@link setInterval}. */
   constructor(delay: unknown, value: T, options: unknown) {
     this.#value = value;
     let checked: ReturnType<typeof checkOptions> | undefined;
@@ -123,10 +128,15 @@ export class IntervalIterator<T> implements AsyncIterableIterator<T> {
       this.#error = error;
       checked = undefined;
     }
-    this.#signal = checked?.signal;
-    if (!checked || checked.signal?.aborted) return;
-    this.#timer = new Timer((overrun) => this.#tick(overrun), { ref: checked.ref }).setRelative(delayMs).setInterval(delayMs).arm();
-    checked.signal?.addEventListener('abort', this.#onAbort, { once: true });
+    if (!checked) return;
+    const { signal, ref } = checked;
+    this.#signal = signal;
+    if (signal?.aborted) {
+      this.#error = abortError(signal);
+      return;
+    }
+    this.#timer = new Timer((overrun) => this.#tick(overrun), { ref }).setRelative(delayMs).setInterval(delayMs).arm();
+    signal?.addEventListener('abort', this.#onAbort, { once: true });
   }
 
   #tick(overrun: number): void {
@@ -139,31 +149,30 @@ export class IntervalIterator<T> implements AsyncIterableIterator<T> {
     else this.#pending = true;
   }
 
+  /** Ends the iteration: disarms, stops listening, and forgets any error not yet reported. */
   #finish(): void {
     this.#done = true;
     this.#waiting = undefined;
+    this.#error = undefined;
     this.#timer?.cancel();
     this.#signal?.removeEventListener('abort', this.#onAbort);
   }
 
   /**
-   * Resolves with the next tick (at once if one elapsed meanwhile); rejects with an AbortError once aborted.
+   * Resolves with the next tick (at once if one elapsed meanwhile); rejects once with an
+   * AbortError after an abort.
    * @returns a promise of `{ value, done: false }` at the next tick, or of `{ value: undefined,
-   *   done: true }` once finished (after return() or a reported argument error). It rejects with
-   *   the argument error of {@link setInterval} (first call only), with an AbortError
-   *   (`ABORT_ERR`) on every call once the signal has aborted, and with
-   *   `ERR_ITIMER_CONCURRENT_NEXT` while a previous call is still pending.
+   *   done: true }` once finished (after return(), or after an error was reported). It rejects
+   *   with the argument error of {@link setInterval} (first call only); with an AbortError
+   *   (`ABORT_ERR`) — the pending call when the signal aborts, else the first call after it
+   *   (later calls resolve done, as Node's); and with `ERR_ITIMER_CONCURRENT_NEXT` while a
+   *   previous call is still pending.
    */
   next(): Promise<IteratorResult<T>> {
     if (this.#error !== undefined) {
       const error = this.#error;
-      this.#error = undefined;
-      this.#done = true;
-      return Promise.reject(error);
-    }
-    if (this.#signal?.aborted) {
       this.#finish();
-      return Promise.reject(abortError(this.#signal));
+      return Promise.reject(error);
     }
     if (this.#done) return Promise.resolve({ value: undefined, done: true });
     if (this.#pending) {
@@ -175,13 +184,28 @@ export class IntervalIterator<T> implements AsyncIterableIterator<T> {
   }
 
   /**
-   * Stops the interval (`break` in `for await` calls it).
-   * @returns a promise of `{ value: undefined, done: true }`; the timer is disarmed, and a
-   *   pending next() is left unsettled.
+   * Stops the interval (`break` in `for await` calls it). As with Node's async generator, a
+   * next() already pending is served first (its tick, or the AbortError of an abort before
+   * it), then the interval stops; an error not yet reported is dropped, and later next()
+   * calls resolve done, even after an abort.
+   * @returns a promise of `{ value: undefined, done: true }`, once the timer is disarmed.
    */
   return(): Promise<IteratorResult<T>> {
-    this.#finish();
-    return Promise.resolve({ value: undefined, done: true });
+    const waiting = this.#waiting;
+    if (!waiting) {
+      this.#finish();
+      return Promise.resolve({ value: undefined, done: true });
+    }
+    return new Promise((resolve) => {
+      const stop = () => {
+        this.#finish();
+        resolve({ value: undefined, done: true });
+      };
+      this.#waiting = {
+        resolve: (result) => (waiting.resolve(result), stop()),
+        reject: (error) => (waiting.reject(error), stop()),
+      };
+    });
   }
 
   /**

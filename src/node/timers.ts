@@ -48,7 +48,7 @@ export class Timeout extends Timer {
   readonly #callback: (...args: unknown[]) => void;
   readonly #args: unknown[] | undefined;
 
-  /** @internal Use {@link setTimeout} or {@link setInterval}. */
+  /** @hidden Use {@link setTimeout} or {@link setInterval}. */
   constructor(callback: (...args: unknown[]) => void, delayMs: number, args: unknown[], repeat: boolean) {
     super(runCallback as () => void);
     if (typeof callback !== 'function') throw invalidArgType('callback', 'of type function', callback);

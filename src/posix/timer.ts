@@ -72,7 +72,7 @@ export class PosixTimer implements Disposable {
   #next = structBuffer('itimerspec');
   #old = structBuffer('itimerspec');
 
-  /** @internal Use {@link timerCreate}. */
+  /** @hidden Use {@link timerCreate}. */
   constructor(id: number, clock: number) {
     // glibc takes a negative timer_t for a SIGEV_THREAD timer's pointer and dereferences it.
     this.id = validateInteger(id, 'id', 0, C_LIMITS.INT_MAX);

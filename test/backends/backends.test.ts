@@ -5,6 +5,7 @@
 import test from 'ava';
 import type { BackendName } from '../../src/index.js';
 import { activeAlarm, chainNow, configureAlarms, getChain, setTimer } from '../../src/index.js';
+import { runItimerScript } from '../helpers.js';
 
 const REAL_BACKENDS: BackendName[] = ['timerfd', 'dynticks', 'unix', 'libuv'];
 
@@ -40,3 +41,17 @@ test.serial('moving the chain to another backend keeps armed timers and their de
   await new Promise((resolve) => setTimer(resolve, 60));
   t.is(firedOn, 'dynticks');
 });
+
+for (const name of REAL_BACKENDS) {
+  test(`${name}: with a rearm floor of 0, an already-due timer still fires (the host is never armed for zero, which would disarm it)`, async (t) => {
+    const r = await runItimerScript(
+      `itimer.setRearmFloor(0);
+       const due = new itimer.Timer(() => console.log('fired on', itimer.activeAlarm())).setAbsolute(itimer.chainNow() - 1000).arm();
+       itimer.getChain().refreshHost(); // synchronously, for a deadline already past: a delta of 0`,
+      { ITIMER_CLOCK: name },
+      10_000,
+    );
+    t.is(r.stdout, `fired on ${name}`, r.stderr);
+    t.is(r.status, 0);
+  });
+}

@@ -80,3 +80,31 @@ test('QEMU "the first backend that starts": under EMFILE a switch falls back dow
     console.log('recovered on', itimer.configureAlarms('timerfd').active);`);
   t.is(r.stdout, 'fds exhausted EMFILE\nfell back to libuv | true\nERR_ITIMER_NO_ALARM_BACKEND true dynticks dynticks\nrecovered on timerfd\ntimer fired true on timerfd', r.stderr);
 });
+
+test('a bad ITIMER_CLOCK never crashes a process that uses no timer; configureAlarms overrides it; only calls that need a backend report it', async (t) => {
+  const idle = await runItimerScript(`setTimeout(() => console.log('alive'), 50);`, { ITIMER_CLOCK: 'hpet' });
+  t.is(idle.stdout, 'alive', idle.stderr);
+  t.is(idle.status, 0);
+  const r = await runItimerScript(
+    `try { itimer.chainNow(); } catch (e) { console.log('first use:', e.code); }
+     await new Promise((resolve) => setImmediate(resolve)); // the preload has run
+     const help = itimer.configureAlarms('help');
+     console.log('help:', help.order.length, help.messages.some((m) => m.includes("ITIMER_CLOCK") && m.includes('hpet')));
+     const report = itimer.configureAlarms('libuv');
+     console.log('configured:', report.order.join(','), itimer.availableAlarms().join(','));
+     await itimer.sleep(1);
+     console.log('runs on', itimer.activeAlarm());`,
+    { ITIMER_CLOCK: 'hpet' },
+  );
+  t.is(r.stdout, 'first use: ERR_ITIMER_NO_ALARM_BACKEND\nhelp: 0 true\nconfigured: libuv libuv\nruns on libuv', r.stderr);
+  t.is(r.status, 0);
+});
+
+test('setRearmFloor validates before it starts the chain: a refused value changes no state', async (t) => {
+  const r = await runItimerScript(
+    `for (const bad of [-1, 1.5, '5']) { try { itimer.setRearmFloor(bad); } catch (e) { console.log(e.code, itimer.activeAlarm()); } }
+     itimer.setRearmFloor(1000);
+     console.log(itimer.getChain().rearmFloorNs, itimer.activeAlarm() !== undefined);`,
+  );
+  t.is(r.stdout, 'ERR_OUT_OF_RANGE undefined\nERR_OUT_OF_RANGE undefined\nERR_INVALID_ARG_TYPE undefined\n1000 true', r.stderr);
+});

@@ -274,3 +274,71 @@ test('start moves waiters to a new backend with their deadlines (QEMU reinit_tim
   t.deepEqual(second.calls.map((c) => c.split(' ')[0]), ['start', 'rearm']);
   t.true(Number(second.calls[1]!.split(' ')[1]) > 4.9e9);
 });
+
+test('a refused arm() of an armed waiter changes no state: its automatic spin margin stays the one it was armed with', (t) => {
+  const chain = new TimerChain({ rearmFloorNs: 0 });
+  const { backend, host } = recordingBackend();
+  chain.start(backend);
+  at(chain, chain.now() + 1e12, () => {}); // far away: every wake-up below is early, so the margin drops to its minimum
+  const spinner = new Waiter(() => {});
+  spinner.keepsAlive = false;
+  spinner.spin = -1;
+  spinner.deadlineNs = chain.now() + 1e11;
+  chain.arm(spinner);
+  const armedWith = spinner.spinMarginNs;
+  for (let i = 0; i < 16; i++) {
+    chain.refreshHost();
+    host.wake();
+  }
+  t.not(chain.autoSpinMarginNs, -armedWith, 'the automatic margin has moved');
+  t.throws(() => chain.arm(spinner), { code: 'ERR_ITIMER_ALREADY_ARMED' });
+  t.is(spinner.spinMarginNs, armedWith);
+});
+
+test("an armed waiter's spin is changed through the chain, which re-keys it at once; the setter refuses it while armed", (t) => {
+  const chain = virtualChain();
+  const a = at(chain, 1_000_000, () => {});
+  at(chain, 2_000_000, () => {});
+  const c = at(chain, 2_500_000, () => {});
+  t.throws(() => (c.spin = 2_000_000), { code: 'ERR_ITIMER_ALREADY_ARMED' });
+  t.is(c.spin, 0, 'unchanged');
+  chain.setSpin(c, 2_000_000);
+  t.is(chain.head, c, 'woken at 0.5 ms, before a');
+  chain.setSpin(c, 0);
+  t.is(chain.head, a);
+  for (const bad of ['1', null]) t.throws(() => chain.setSpin(c, bad as never), { code: 'ERR_INVALID_ARG_TYPE' });
+  for (const bad of [1.5, Number.NaN, 2_000_001]) t.throws(() => chain.setSpin(c, bad), { code: 'ERR_OUT_OF_RANGE' });
+  t.throws(() => chain.setSpin({} as never, 0), { code: 'ERR_INVALID_ARG_TYPE' });
+  t.is(c.spin, 0, 'refused inputs changed nothing');
+  chain.setSpin(c, -1);
+  t.is(c.spin, -1);
+  const idle = new Waiter(() => {});
+  chain.setSpin(idle, 500);
+  t.is(idle.spin, 500);
+});
+
+test('rearmAbsolute: a wrong-type deadline is ERR_INVALID_ARG_TYPE, a non-finite one ERR_OUT_OF_RANGE; the waiter is left as it was', (t) => {
+  const chain = virtualChain();
+  const w = at(chain, 10, () => {});
+  for (const bad of ['5', 5n, null, undefined]) t.throws(() => chain.rearmAbsolute(w, bad as never), { code: 'ERR_INVALID_ARG_TYPE', instanceOf: TypeError });
+  for (const bad of [Number.NaN, Number.POSITIVE_INFINITY]) t.throws(() => chain.rearmAbsolute(w, bad), { code: 'ERR_OUT_OF_RANGE', instanceOf: RangeError });
+  t.true(w.armed);
+  t.is(w.deadlineNs, 10);
+  const unarmed = new Waiter(() => {});
+  unarmed.deadlineNs = '10' as never;
+  t.throws(() => chain.arm(unarmed), { code: 'ERR_INVALID_ARG_TYPE' });
+  t.false(unarmed.armed);
+});
+
+test('stepVirtual refuses a target that is not a finite number, and changes nothing', (t) => {
+  const chain = virtualChain();
+  at(chain, 10, () => {});
+  chain.tick(5);
+  for (const bad of ['7', undefined, 7n]) t.throws(() => chain.stepVirtual(bad as never), { code: 'ERR_INVALID_ARG_TYPE' });
+  for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) t.throws(() => chain.stepVirtual(bad), { code: 'ERR_OUT_OF_RANGE' });
+  t.is(chain.now(), 5);
+  t.is(chain.size, 1);
+  t.false(chain.stepVirtual(7));
+  t.is(chain.now(), 7);
+  t.throws(() => new TimerChain().stepVirtual(Number.NaN), { code: 'ERR_ITIMER_NOT_VIRTUAL' }, 'the backend is checked first');
+});

@@ -141,3 +141,27 @@ test('unix: an external kill -ALRM with no handler ends the process by SIGALRM (
   );
   t.is(handled.stdout, 'handler calls 1 chain ticks true', handled.stderr);
 });
+
+test("moving onto unix hands the kernel's ITIMER_REAL back if the unix backend then fails to start", async (t) => {
+  const r = await child(
+    `itimer.getChain();
+     itimer.setitimer('real', { value: { sec: 30 }, interval: { sec: 7 } });
+     const on = process.on;
+     // A faked failure of the backend's start (libuv's uv_signal_start can fail, e.g. with EMFILE).
+     process.on = function (event, listener) {
+       if (event === 'SIGALRM') throw Object.assign(new Error('faked uv_signal_start failure'), { code: 'EMFILE' });
+       return on.call(this, event, listener);
+     };
+     const report = itimer.configureAlarms('unix,libuv');
+     process.on = on;
+     const real = itimer.getitimer('real');
+     console.log(report.active, report.messages.some((m) => m.startsWith('Could not start unix: faked')), real.value.sec >= 29, real.interval.sec);
+     itimer.setitimer('real', {});
+     itimer.sigaction('SIGALRM', () => console.log('the handler got SIGALRM: the failed start left no claim on it'));
+     process.kill(process.pid, 'SIGALRM');
+     setTimeout(() => {}, 200);`,
+    'libuv',
+  );
+  t.is(r.stdout, 'libuv true true 7\nthe handler got SIGALRM: the failed start left no claim on it', r.stderr);
+  t.is(r.status, 0);
+});

@@ -7,6 +7,7 @@ import {
   alarmSignal,
   chainNow,
   clearTimer,
+  delayToNs,
   configureAlarms,
   setTimer,
   sleep,
@@ -221,4 +222,120 @@ test('virtual timers never keep the process alive', async (t) => {
   const run = await runItimerScript(`itimer.setTimer(() => console.log('ran'), 10); itimer.setTimer(() => {}, 1, { interval: true }); console.log('armed');`, { ITIMER_CLOCK: 'virtual' });
   t.is(run.stdout, 'armed', run.stderr);
   t.is(run.status, 0);
+});
+
+const noop = () => {};
+
+test.serial('setting a deadline on an armed timer re-arms it there: the heap stays valid, overdue timers still run', (t) => {
+  const start = virtualTime.nowNs();
+  const ran: [string, number][] = [];
+  const timer = (name: string, us: number) => new Timer(() => ran.push([name, virtualTime.nowNs() - start])).setAbsolute(start + us * 1000).arm();
+  const first = timer('first', 100);
+  timer('second', 200);
+  const third = timer('third', 300);
+  first.setAbsolute(start + 1_000_000);
+  t.true(first.armed, 'still armed');
+  virtualTime.tick({ us: 250 });
+  t.deepEqual(ran, [['second', 200_000]], 'the overdue timer ran; the moved one did not');
+  third.setRelative({ us: 10 }); // from now (250 µs): 260 µs
+  first.setIncrement({ us: 50 }); // 1.05 ms
+  virtualTime.tick({ us: 10 });
+  t.deepEqual(ran.at(-1), ['third', 260_000]);
+  first.setAbsoluteUnix(new Date(Date.now() + 60_000)); // a minute away
+  virtualTime.tick({ ms: 1 });
+  t.is(ran.length, 2, 'not at its old deadline');
+  t.true(first.armed);
+  t.true(first.cancel());
+  t.is(getChain().size, 0);
+});
+
+test.serial('moving a timer that the running pass collected but has not run yet re-arms it: it runs at its new deadline, not in this pass', (t) => {
+  const start = virtualTime.nowNs();
+  const ran: string[] = [];
+  new Timer(() => {
+    ran.push(`first@${virtualTime.nowNs() - start}`);
+    sibling.setAbsolute(start + 20);
+    past.setAbsolute(start + 5); // into the past: the next pass
+  }).setAbsolute(start + 10).arm();
+  const sibling = new Timer(() => ran.push(`sibling@${virtualTime.nowNs() - start}`)).setAbsolute(start + 10).arm();
+  const past = new Timer(() => ran.push(`past@${virtualTime.nowNs() - start}`)).setAbsolute(start + 10).arm();
+  t.true(virtualTime.next());
+  t.deepEqual(ran, ['first@10']);
+  t.true(sibling.armed && past.armed);
+  virtualTime.tick({ ns: 20 });
+  t.deepEqual(ran, ['first@10', 'past@10', 'sibling@20']);
+});
+
+test.serial('setSpin on an armed timer re-keys it at once: an earlier wake time makes it the head, and it runs in deadline order', (t) => {
+  const start = virtualTime.nowNs();
+  const ran: string[] = [];
+  const a = new Timer(() => ran.push('a')).setAbsolute(start + 1_000_000).arm();
+  new Timer(() => ran.push('b')).setAbsolute(start + 2_000_000).arm();
+  const c = new Timer(() => ran.push('c')).setAbsolute(start + 2_500_000).arm();
+  c.setSpin({ ms: 2 }); // wakes at 0.5 ms, before a
+  t.is(getChain().head, c);
+  t.is(c.spin, 2_000_000);
+  c.setSpin(false);
+  t.is(getChain().head, a);
+  c.setSpin(true);
+  virtualTime.runAll();
+  t.deepEqual(ran, ['a', 'b', 'c']);
+});
+
+test.serial('refresh re-arms for the last relative delay: kept across setInterval(0); a periodic timer its period; an absolute-only timer at its deadline', (t) => {
+  let start = virtualTime.nowNs();
+  const ran: number[] = [];
+  const record = () => ran.push(virtualTime.nowNs() - start);
+  const oneShot = new Timer(record).setRelative(5).setInterval(0);
+  oneShot.refresh();
+  virtualTime.runAll();
+  t.deepEqual(ran, [5e6], 'the delay of setRelative, not 0');
+  start = virtualTime.nowNs();
+  const wasPeriodic = new Timer(record).setRelative(5).setInterval(3).setInterval(0);
+  t.is(wasPeriodic.intervalNs, 0);
+  wasPeriodic.refresh();
+  virtualTime.runAll();
+  t.deepEqual(ran, [5e6, 3e6], 'the period it had');
+  start = virtualTime.nowNs();
+  const periodic = setTimer(record, 5, { interval: 3 });
+  virtualTime.tick(4);
+  periodic.refresh(); // restarts the period from now: 4 + 3
+  virtualTime.tick(3);
+  periodic.cancel();
+  t.deepEqual(ran.slice(2), [7e6]);
+  start = virtualTime.nowNs();
+  const absolute = new Timer(record).setAbsolute(start + 7_000_000);
+  absolute.refresh();
+  t.true(absolute.armed);
+  virtualTime.runAll();
+  t.deepEqual(ran.slice(3), [7e6], 'at its absolute deadline');
+});
+
+test.serial('a wrong-type deadline is ERR_INVALID_ARG_TYPE (TypeError); a number out of range ERR_OUT_OF_RANGE; neither changes the timer', (t) => {
+  const timer = new Timer(noop).setAbsolute(virtualTime.nowNs() + 1000).arm();
+  const before = [timer.armed, timer.deadlineNs];
+  for (const bad of ['5', 5n, null, undefined, {}]) {
+    t.throws(() => timer.setAbsolute(bad as never), { code: 'ERR_INVALID_ARG_TYPE', instanceOf: TypeError });
+    t.throws(() => timer.rearmAbsolute(bad as never), { code: 'ERR_INVALID_ARG_TYPE', instanceOf: TypeError });
+  }
+  for (const bad of [1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53]) {
+    t.throws(() => timer.setAbsolute(bad), { code: 'ERR_OUT_OF_RANGE', instanceOf: RangeError });
+    t.throws(() => timer.rearmAbsolute(bad), { code: 'ERR_OUT_OF_RANGE', instanceOf: RangeError });
+  }
+  t.deepEqual([timer.armed, timer.deadlineNs], before);
+  timer.cancel();
+});
+
+test.serial('an undefined unit of a delay counts as absent; a bad interval option is reported as options.interval', (t) => {
+  t.is(delayToNs({ ms: undefined, us: 5 }), 5000);
+  t.is(delayToNs({ s: undefined }), 0);
+  const start = virtualTime.nowNs();
+  let ranAt: number | undefined;
+  setTimer(() => (ranAt = virtualTime.nowNs() - start), { ms: undefined, us: 5 });
+  virtualTime.runAll();
+  t.is(ranAt, 5000);
+  t.throws(() => setTimer(noop, 5, { interval: 'x' as never }), { code: 'ERR_INVALID_ARG_TYPE', message: /"options\.interval"/ });
+  t.throws(() => setTimer(noop, 5, { interval: -1 }), { code: 'ERR_OUT_OF_RANGE', message: /"options\.interval"/ });
+  t.throws(() => setTimer(noop, 5, { interval: { ms: 'x' } as never }), { code: 'ERR_INVALID_ARG_TYPE', message: /"options\.interval\.ms"/ });
+  t.is(getChain().size, 0, 'nothing armed');
 });

@@ -168,6 +168,14 @@ export const ENTRIES: readonly Entry<any>[] = [
     setup: chainRun, call: (s, [w, r]) => s.chain.setRef(s.waiterFor(w), r as never), observe: (s) => s.chain.size,
   },
   {
+    name: 'TimerChain#setSpin', groups: IN_PROCESS, args: [arg('waiter'), arg(0, -1, 500)],
+    setup: chainRun, call: (s, [w, n]) => s.chain.setSpin(s.waiterFor(w), n as never), observe: (s) => [s.chain.size, (s.waiterFor('waiter') as InstanceType<typeof Waiter>).spin],
+  },
+  {
+    name: 'TimerChain#stepVirtual', groups: IN_PROCESS, args: [arg(0, 1e6)],
+    setup: virtualChain, call: (c, [n]) => c.stepVirtual(n as never), observe: (c) => [c.now(), c.size, c.stats.passes],
+  },
+  {
     name: 'TimerChain#tick', groups: IN_PROCESS, args: [arg(0, 1e6), arg(undefined, 10)],
     setup: () => new TimerChain(), call: (c, [d, l]) => c.tick(d as never, l as never), observe: (c) => [c.size, c.stats.passes],
   },
@@ -360,6 +368,17 @@ interface ChainRun {
 function chainRun(): ChainRun {
   const waiter = new Waiter(noop);
   return { chain: new TimerChain(), waiterFor: (value) => (value === 'waiter' ? waiter : value) as never };
+}
+
+/** A private chain on virtual time (the chain knows the backend by its name), with one waiter armed. */
+function virtualChain(): InstanceType<typeof TimerChain> {
+  const chain = new TimerChain();
+  chain.start({ name: 'virtual', description: 'fuzz', nowNs: 0, start: noop, stop: noop, rearm: noop, disarm: noop } as never);
+  const waiter = new Waiter(noop);
+  waiter.keepsAlive = false;
+  waiter.deadlineNs = 500;
+  chain.arm(waiter);
+  return chain;
 }
 
 function closeFds(fds: unknown): void {

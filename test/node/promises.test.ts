@@ -5,6 +5,7 @@
 import test from 'ava';
 import { configureAlarms, getChain, virtualTime } from '../../src/index.js';
 import { scheduler, setInterval, setTimeout } from '../../src/node/promises.js';
+import { setInterval as nodeSetInterval } from 'node:timers/promises';
 
 configureAlarms('virtual');
 
@@ -82,4 +83,55 @@ test.serial('Node test-timers-promises-scheduler: scheduler.wait resolves after 
   await waiting;
   t.is(virtualTime.nowNs() - start, 3e6);
   await t.throwsAsync(scheduler.wait(3, { signal: AbortSignal.abort() }), { name: 'AbortError' });
+});
+
+test.serial('setInterval return() while a next() is pending: that next() gets its tick first, then return() resolves done, as Node', async (t) => {
+  const sequence = async (iterator: AsyncIterator<string>, tick: () => Promise<unknown>) => {
+    const order: string[] = [];
+    const pending = iterator.next().then((result) => order.push(`next ${JSON.stringify(result)}`));
+    const returned = iterator.return!().then((result) => order.push(`return ${JSON.stringify(result)}`));
+    await tick();
+    await Promise.all([pending, returned]);
+    order.push(`then ${JSON.stringify(await iterator.next())}`);
+    return order;
+  };
+  const ours = await sequence(setInterval(10, 'x'), () => virtualTime.tickAsync(10));
+  t.is(getChain().size, 0, 'disarmed');
+  const nodes = await sequence(nodeSetInterval(1, 'x'), async () => {});
+  t.deepEqual(ours, ['next {"value":"x","done":false}', 'return {"done":true}', 'then {"done":true}']);
+  t.deepEqual(ours, nodes);
+});
+
+// Node's own timers/promises setInterval (an async generator), on this Node: after an abort
+// the first next() rejects with the AbortError and every later one resolves { done: true };
+// after return(), an abort changes nothing.
+test.serial('setInterval after an abort: the first next() rejects with the AbortError, later ones resolve { done: true }, as Node', async (t) => {
+  const done = { value: undefined, done: true };
+  const waiting = new AbortController();
+  const first = setInterval(10, 'x', { signal: waiting.signal });
+  const pending = first.next();
+  waiting.abort();
+  await t.throwsAsync(pending, { name: 'AbortError' });
+  t.deepEqual(await first.next(), done);
+  t.deepEqual(await first.next(), done);
+
+  const idle = new AbortController();
+  const second = setInterval(1, 'x', { signal: idle.signal });
+  const tick = second.next();
+  await virtualTime.tickAsync(1);
+  t.deepEqual(await tick, { value: 'x', done: false });
+  idle.abort();
+  await t.throwsAsync(second.next(), { name: 'AbortError' });
+  t.deepEqual(await second.next(), done);
+
+  const early = setInterval(10, 'x', { signal: AbortSignal.abort() });
+  await t.throwsAsync(early.next(), { name: 'AbortError' });
+  t.deepEqual(await early.next(), done);
+
+  const returned = new AbortController();
+  const third = setInterval(10, 'x', { signal: returned.signal });
+  await third.return();
+  returned.abort();
+  t.deepEqual(await third.next(), done);
+  t.is(getChain().size, 0);
 });
