@@ -2,8 +2,10 @@
  * The package as users get it: self-reference from the repository, and the packed tarball
  * installed with a plain `npm install` into fresh projects — ESM, CommonJS and strict
  * TypeScript — once with no compiler on PATH (koffi's prebuilt binary is all it needs;
- * the ffi-napi driver is an optional peer dependency, not installed), then the CLI's
- * conformance suite inside the consumer project. Temporary directories are removed.
+ * the ffi-napi driver is an optional peer dependency, not installed), once with
+ * `--ignore-scripts` (what npm 11's unapproved install scripts amount to), then the CLI's
+ * conformance suite inside the consumer project. The links of the shipped guides resolve,
+ * and the types hold no internals. Temporary directories are removed.
  */
 import test from 'ava';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -73,6 +75,12 @@ test('the tarball: a plain npm install with no compiler on PATH; ESM, CommonJS a
   t.false(installed.includes('@2060.io'), 'the ffi-napi driver is opt-in, not installed');
 
   t.is(node(project, '--input-type=module', '-e', "import { alarm, ITIMER_REAL } from 'itimer'; console.log(alarm(0), ITIMER_REAL);"), '0 0');
+  // npm 11 asks users to approve install scripts: koffi's is not needed.
+  const noScripts = tempDir(t, 'itimer-user-');
+  writeFileSync(join(noScripts, 'package.json'), JSON.stringify({ name: 'user', version: '1.0.0', private: true }));
+  const bare = spawnSync('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline', join(packDir, tarball)], { cwd: noScripts, encoding: 'utf8', env });
+  t.is(bare.status, 0, bare.stderr);
+  t.is(node(noScripts, '-e', "const { setTimer } = require('itimer'); setTimer(() => console.log('fired with no install script run'), 1);"), 'fired with no install script run');
   t.is(node(project, '--input-type=module', '-e', "import { setTimeout } from 'itimer/timers'; import { setTimeout as wait } from 'itimer/promises'; setTimeout((a) => console.log(a), 1, 'timers'); console.log(await wait(2, 'promises'));"), 'timers\npromises');
   writeFileSync(join(project, 'cjs.cjs'), "const { getitimer } = require('itimer'); const { clearTimeout } = require('itimer/timers'); console.log(JSON.stringify(getitimer('real')), typeof clearTimeout);");
   t.is(node(project, 'cjs.cjs'), '{"value":{"sec":0,"usec":0},"interval":{"sec":0,"usec":0}} function');
