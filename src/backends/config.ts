@@ -52,7 +52,7 @@ export function configMessages(config: AlarmConfig): string[] {
  * @param order the backend names to list, in order (default: every backend, in the table's order).
  * @returns the line `Available alarm timers, in order of precedence:` followed by one name a
  *   line, as given (the names are not checked against the table).
- * @throws {TypeError} ERR_INVALID_ARG_TYPE if order is not an array of strings.
+ * @throws TypeError ERR_INVALID_ARG_TYPE if order is not an array of strings.
  */
 export function describeBackends(order: readonly BackendName[] = BACKENDS.map((b) => b.name)): string {
   if (!Array.isArray(order) || !order.every((name) => typeof name === 'string')) throw invalidArgType('order', 'an array of backend names', order);

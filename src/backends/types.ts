@@ -30,7 +30,7 @@ export interface AlarmBackend {
    * expires. Throws when the backend cannot work on this host.
    * @param onAlarm called on the event loop (never inside a signal handler) after each expiry
    *   of the host timer; it may also be called spuriously.
-   * @throws {Error} when the backend cannot work here: the built-in timerfd, dynticks and unix
+   * @throws Error when the backend cannot work here: the built-in timerfd, dynticks and unix
    *   throw ERR_ITIMER_MAIN_THREAD_ONLY in a Worker, and timerfd and dynticks the errno error
    *   of timerfd_create or timer_create (e.g. EMFILE).
    */
@@ -45,7 +45,7 @@ export interface AlarmBackend {
    * @param deltaNs the same expiry as a delay in ns from the chain's clock reading (what a
    *   relative backend uses); at least the chain's rearm floor, so 0 only when that floor is 0
    *   — and then the host must fire at once (its smallest arming), never be disarmed.
-   * @throws {Error} the errno error of the host call if the kernel refuses it (timerfd_settime,
+   * @throws Error the errno error of the host call if the kernel refuses it (timerfd_settime,
    *   timer_settime or setitimer); the libuv and virtual backends never throw.
    */
   rearm(targetNs: number, deltaNs: number): void;

@@ -252,8 +252,8 @@ export class TimerChain {
    * A chain with no backend; call {@link TimerChain.start}.
    * @param options `rearmFloorNs`: the smallest delay the host is armed for, an integer number
    *   of ns from 0 to 1e9 (default {@link MIN_TIMER_REARM_NS}).
-   * @throws {TypeError} ERR_INVALID_ARG_TYPE if options is not an object, or options.rearmFloorNs is not a number.
-   * @throws {RangeError} ERR_OUT_OF_RANGE if options.rearmFloorNs is not an integer from 0 to 1e9.
+   * @throws TypeError ERR_INVALID_ARG_TYPE if options is not an object, or options.rearmFloorNs is not a number.
+   * @throws RangeError ERR_OUT_OF_RANGE if options.rearmFloorNs is not an integer from 0 to 1e9.
    */
   constructor(options: ChainOptions = {}) {
     if (typeof options !== 'object' || options === null) throw invalidArgType('options', 'of type object', options);
@@ -304,11 +304,11 @@ export class TimerChain {
    * the chain moves to another backend or re-initialises after a snapshot (`reinit_timers`).
    * Throws what `backend.start` throws, leaving the chain without a backend.
    * @param backend an {@link AlarmBackend}: an object with `start`, `stop`, `rearm` and `disarm` methods.
-   * @throws {TypeError} ERR_INVALID_ARG_TYPE if backend lacks one of those methods; the chain is then unchanged.
-   * @throws {Error} what `backend.start` throws, after the previous backend was stopped (the
+   * @throws TypeError ERR_INVALID_ARG_TYPE if backend lacks one of those methods; the chain is then unchanged.
+   * @throws Error what `backend.start` throws, after the previous backend was stopped (the
    *   built-in ones: ERR_ITIMER_MAIN_THREAD_ONLY in a Worker for timerfd, dynticks and unix;
    *   the errno error of timerfd_create or timer_create, e.g. EMFILE).
-   * @throws {Error} the errno error of the backend's first `rearm`, if it fails (the backend then stays in place).
+   * @throws Error the errno error of the backend's first `rearm`, if it fails (the backend then stays in place).
    */
   start(backend: AlarmBackend): void {
     const shaped = typeof backend === 'object' && backend !== null && (['start', 'stop', 'rearm', 'disarm'] as const).every((m) => typeof backend[m] === 'function');
@@ -338,9 +338,9 @@ export class TimerChain {
   /**
    * Arms a waiter that is not armed (Akaros `set_alarm`), resolving its spin margin.
    * @param waiter an unarmed {@link Waiter} (or {@link Timer}) whose `deadlineNs` is set.
-   * @throws {TypeError} ERR_INVALID_ARG_TYPE if waiter is not a Waiter, or waiter.deadlineNs is not a number.
-   * @throws {RangeError} ERR_OUT_OF_RANGE if waiter.deadlineNs is not a finite number.
-   * @throws {Error} ERR_ITIMER_ALREADY_ARMED if it is armed. A refused call changes nothing
+   * @throws TypeError ERR_INVALID_ARG_TYPE if waiter is not a Waiter, or waiter.deadlineNs is not a number.
+   * @throws RangeError ERR_OUT_OF_RANGE if waiter.deadlineNs is not a finite number.
+   * @throws Error ERR_ITIMER_ALREADY_ARMED if it is armed. A refused call changes nothing
    *   (an automatic spin margin is resolved only once the arm is accepted).
    */
   arm(waiter: Waiter): void {
@@ -365,7 +365,7 @@ export class TimerChain {
    *   collected it and not run it yet (the cancel wins); false if it already ran, is running
    *   (even when called from its own callback), or was never armed.
    * @param waiter the {@link Waiter} (or {@link Timer}) to disarm.
-   * @throws {TypeError} ERR_INVALID_ARG_TYPE if waiter is not a Waiter.
+   * @throws TypeError ERR_INVALID_ARG_TYPE if waiter is not a Waiter.
    */
   cancel(waiter: Waiter): boolean {
     checkWaiter(waiter);
@@ -377,9 +377,9 @@ export class TimerChain {
    * @param waiter the {@link Waiter} (or {@link Timer}) to re-arm.
    * @param deadlineNs the new deadline in ns on the chain's time base (see {@link TimerChain.now}).
    * @returns what {@link TimerChain.cancel} returned.
-   * @throws {TypeError} ERR_INVALID_ARG_TYPE if waiter is not a Waiter or deadlineNs is not a
+   * @throws TypeError ERR_INVALID_ARG_TYPE if waiter is not a Waiter or deadlineNs is not a
    *   number; the waiter is then left as it was.
-   * @throws {RangeError} ERR_OUT_OF_RANGE if deadlineNs is NaN or infinite; the waiter is then left as it was.
+   * @throws RangeError ERR_OUT_OF_RANGE if deadlineNs is NaN or infinite; the waiter is then left as it was.
    */
   rearmAbsolute(waiter: Waiter, deadlineNs: number): boolean {
     checkWaiter(waiter);
@@ -402,7 +402,7 @@ export class TimerChain {
    * Changes whether an armed or unarmed waiter keeps the process alive.
    * @param waiter the {@link Waiter} (or {@link Timer}) to change.
    * @param ref true to keep the process alive while it is armed, false to let the process exit.
-   * @throws {TypeError} ERR_INVALID_ARG_TYPE if waiter is not a Waiter or ref is not a boolean.
+   * @throws TypeError ERR_INVALID_ARG_TYPE if waiter is not a Waiter or ref is not a boolean.
    */
   setRef(waiter: Waiter, ref: boolean): void {
     checkWaiter(waiter);
@@ -419,8 +419,8 @@ export class TimerChain {
    * @param waiter the {@link Waiter} (or {@link Timer}) to change.
    * @param spin 0 for none, a negative number for the automatic margin, or a fixed margin:
    *   an integer number of ns from 0 to {@link SPIN_MARGIN_MAX_NS}.
-   * @throws {TypeError} ERR_INVALID_ARG_TYPE if waiter is not a Waiter or spin is not a number.
-   * @throws {RangeError} ERR_OUT_OF_RANGE if spin is not negative and not an integer from 0 to
+   * @throws TypeError ERR_INVALID_ARG_TYPE if waiter is not a Waiter or spin is not a number.
+   * @throws RangeError ERR_OUT_OF_RANGE if spin is not negative and not an integer from 0 to
    *   {@link SPIN_MARGIN_MAX_NS}. A refused call changes nothing.
    */
   setSpin(waiter: Waiter, spin: number): void {
@@ -563,10 +563,10 @@ export class TimerChain {
    * `virtualTime`.
    * @param targetNs the virtual time to move toward, in ns; a target in the past does not move time back.
    * @returns true if a pass ran.
-   * @throws {Error} ERR_ITIMER_NOT_VIRTUAL on any other backend (checked first). (Errors thrown
+   * @throws Error ERR_ITIMER_NOT_VIRTUAL on any other backend (checked first). (Errors thrown
    *   by callbacks are rethrown on the next tick, not here.)
-   * @throws {TypeError} ERR_INVALID_ARG_TYPE if targetNs is not a number.
-   * @throws {RangeError} ERR_OUT_OF_RANGE if targetNs is NaN or infinite. A refused call changes nothing.
+   * @throws TypeError ERR_INVALID_ARG_TYPE if targetNs is not a number.
+   * @throws RangeError ERR_OUT_OF_RANGE if targetNs is NaN or infinite. A refused call changes nothing.
    */
   stepVirtual(targetNs: number): boolean {
     const backend = this.#virtual('stepVirtual');
@@ -587,11 +587,11 @@ export class TimerChain {
    * @param deltaNs a non-negative integer.
    * @param loopLimit Maximum passes before giving up (a timer re-arming itself forever).
    * @returns the number of passes run.
-   * @throws {Error} ERR_ITIMER_NOT_VIRTUAL on any other backend (checked first).
-   * @throws {TypeError} ERR_INVALID_ARG_TYPE if deltaNs or loopLimit is not a number.
-   * @throws {RangeError} ERR_OUT_OF_RANGE if deltaNs is not an integer from 0 to 2^53-1 minus the
+   * @throws Error ERR_ITIMER_NOT_VIRTUAL on any other backend (checked first).
+   * @throws TypeError ERR_INVALID_ARG_TYPE if deltaNs or loopLimit is not a number.
+   * @throws RangeError ERR_OUT_OF_RANGE if deltaNs is not an integer from 0 to 2^53-1 minus the
    *   virtual time now, or loopLimit is not an integer from 1 to 2^31-1.
-   * @throws {Error} ERR_ITIMER_LOOP_LIMIT if more than loopLimit passes fall due before the
+   * @throws Error ERR_ITIMER_LOOP_LIMIT if more than loopLimit passes fall due before the
    *   target; the passes already run stay run and time stays at the last one.
    */
   tick(deltaNs: number, loopLimit = 1000): number {
@@ -611,7 +611,7 @@ export class TimerChain {
   /**
    * Advances virtual time to the earliest deadline and runs that pass.
    * @returns false when nothing is armed.
-   * @throws {Error} ERR_ITIMER_NOT_VIRTUAL on any other backend.
+   * @throws Error ERR_ITIMER_NOT_VIRTUAL on any other backend.
    */
   next(): boolean {
     this.#virtual('next');
@@ -623,10 +623,10 @@ export class TimerChain {
    * Runs passes until nothing is armed.
    * @param loopLimit Maximum passes (fake-timers' guard against timers that re-arm forever).
    * @returns the number of passes run.
-   * @throws {Error} ERR_ITIMER_NOT_VIRTUAL on any other backend.
-   * @throws {TypeError} ERR_INVALID_ARG_TYPE if loopLimit is not a number.
-   * @throws {RangeError} ERR_OUT_OF_RANGE if loopLimit is not an integer from 1 to 2^31-1.
-   * @throws {Error} ERR_ITIMER_LOOP_LIMIT if waiters are still armed after loopLimit passes.
+   * @throws Error ERR_ITIMER_NOT_VIRTUAL on any other backend.
+   * @throws TypeError ERR_INVALID_ARG_TYPE if loopLimit is not a number.
+   * @throws RangeError ERR_OUT_OF_RANGE if loopLimit is not an integer from 1 to 2^31-1.
+   * @throws Error ERR_ITIMER_LOOP_LIMIT if waiters are still armed after loopLimit passes.
    */
   runAll(loopLimit = 1000): number {
     this.#virtual('runAll');

@@ -99,16 +99,16 @@ function isReal(which: ItimerWhich): boolean {
  * @returns the previous setting of that timer: the time that was left to its next expiry
  *   (zero if it was disarmed) and its interval. ITIMER_REAL's time left is truncated to the
  *   microsecond, and at least 1 µs while it was pending, by the kernel and the chain alike.
- * @throws {TypeError} ERR_INVALID_ARG_TYPE if which is neither a string nor a number.
- * @throws {TypeError} ERR_INVALID_ARG_VALUE if which is a string other than 'real', 'virtual', 'prof'.
- * @throws {RangeError} ERR_OUT_OF_RANGE if which is a number that is not an integer in the C `int` range.
- * @throws {TypeError} ERR_INVALID_ARG_TYPE if value, value.value or value.interval is not an
+ * @throws TypeError ERR_INVALID_ARG_TYPE if which is neither a string nor a number.
+ * @throws TypeError ERR_INVALID_ARG_VALUE if which is a string other than 'real', 'virtual', 'prof'.
+ * @throws RangeError ERR_OUT_OF_RANGE if which is a number that is not an integer in the C `int` range.
+ * @throws TypeError ERR_INVALID_ARG_TYPE if value, value.value or value.interval is not an
  *   object (or, for the members, a number), or one of their fields is not a number.
- * @throws {RangeError} ERR_OUT_OF_RANGE if a field is not a safe integer, or a number of seconds is
+ * @throws RangeError ERR_OUT_OF_RANGE if a field is not a safe integer, or a number of seconds is
  *   not finite or too large to hold to the microsecond.
- * @throws {Error} EINVAL (syscall setitimer) if which is a number other than 0, 1, 2, or a `sec`
+ * @throws Error EINVAL (syscall setitimer) if which is a number other than 0, 1, 2, or a `sec`
  *   is negative or a `usec` outside [0, 1 000 000); on the chain path too, with the kernel's check.
- * @throws {Error} ERR_ITIMER_MAIN_THREAD_ONLY in a Worker.
+ * @throws Error ERR_ITIMER_MAIN_THREAD_ONLY in a Worker.
  * @example
  * ```js
  * import { getitimer, setitimer } from 'itimer';
@@ -126,10 +126,10 @@ export function setitimer(which: ItimerWhich, value: ItimervalInput): Itimerval 
  * @param which the timer: 'real', 'virtual', 'prof' or an ITIMER_* number.
  * @returns the timer's setting now: the time left to its next expiry (zero when disarmed;
  *   for ITIMER_REAL truncated to the microsecond and at least 1 µs while pending) and its interval.
- * @throws {TypeError} ERR_INVALID_ARG_TYPE if which is neither a string nor a number.
- * @throws {TypeError} ERR_INVALID_ARG_VALUE if which is a string other than 'real', 'virtual', 'prof'.
- * @throws {RangeError} ERR_OUT_OF_RANGE if which is a number that is not an integer in the C `int` range.
- * @throws {Error} EINVAL (syscall getitimer) if which is a number other than 0, 1, 2.
+ * @throws TypeError ERR_INVALID_ARG_TYPE if which is neither a string nor a number.
+ * @throws TypeError ERR_INVALID_ARG_VALUE if which is a string other than 'real', 'virtual', 'prof'.
+ * @throws RangeError ERR_OUT_OF_RANGE if which is a number that is not an integer in the C `int` range.
+ * @throws Error EINVAL (syscall getitimer) if which is a number other than 0, 1, 2.
  * @example
  * ```js
  * import { getitimer } from 'itimer';
@@ -147,9 +147,9 @@ export function getitimer(which: ItimerWhich): Itimerval {
  * @returns the seconds that were left on the previous ITIMER_REAL setting, rounded as Linux
  *   `alarm_setitimer` rounds (up from half a second, and 1 rather than 0 while any time was
  *   left); 0 if none was pending.
- * @throws {TypeError} ERR_INVALID_ARG_TYPE if seconds is not a number.
- * @throws {RangeError} ERR_OUT_OF_RANGE if seconds is not an integer from 0 to 4 294 967 295.
- * @throws {Error} ERR_ITIMER_MAIN_THREAD_ONLY in a Worker.
+ * @throws TypeError ERR_INVALID_ARG_TYPE if seconds is not a number.
+ * @throws RangeError ERR_OUT_OF_RANGE if seconds is not an integer from 0 to 4 294 967 295.
+ * @throws Error ERR_ITIMER_MAIN_THREAD_ONLY in a Worker.
  * @example
  * ```js
  * import { alarm } from 'itimer';
@@ -170,10 +170,10 @@ export function alarm(seconds: number): number {
  * @param intervalUsecs the period in microseconds, below 1 000 000 (default 0: one-shot).
  * @returns the microseconds that were left on the previous ITIMER_REAL setting
  *   (`sec * 1e6 + usec`, exact where C's `useconds_t` would wrap); 0 if none was pending.
- * @throws {TypeError} ERR_INVALID_ARG_TYPE if usecs or intervalUsecs is not a number.
- * @throws {RangeError} ERR_OUT_OF_RANGE if usecs or intervalUsecs is not an integer from 0 to 4 294 967 295.
- * @throws {Error} EINVAL (syscall setitimer) if usecs or intervalUsecs is 1 000 000 or more.
- * @throws {Error} ERR_ITIMER_MAIN_THREAD_ONLY in a Worker.
+ * @throws TypeError ERR_INVALID_ARG_TYPE if usecs or intervalUsecs is not a number.
+ * @throws RangeError ERR_OUT_OF_RANGE if usecs or intervalUsecs is not an integer from 0 to 4 294 967 295.
+ * @throws Error EINVAL (syscall setitimer) if usecs or intervalUsecs is 1 000 000 or more.
+ * @throws Error ERR_ITIMER_MAIN_THREAD_ONLY in a Worker.
  * @example
  * ```js
  * import { ualarm } from 'itimer';

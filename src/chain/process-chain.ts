@@ -35,7 +35,7 @@ const switchHooks: BackendSwitchHook[] = [];
 /**
  * The enabled backends in order of precedence (configured, `ITIMER_CLOCK`, or default).
  * @returns a new array of backend names, first the one the chain tries first.
- * @throws {Error} ERR_ITIMER_NO_ALARM_BACKEND if no call of {@link configureAlarms} has succeeded
+ * @throws Error ERR_ITIMER_NO_ALARM_BACKEND if no call of {@link configureAlarms} has succeeded
  *   and `ITIMER_CLOCK` names no known backend (thrown again on every call).
  */
 export function availableAlarms(): BackendName[] {
@@ -158,7 +158,7 @@ function startFirst(target: TimerChain, order: readonly BackendName[], withoutFf
 /**
  * The process's chain, started on first use.
  * @returns the process's one {@link TimerChain}, the same object on every call.
- * @throws {Error} ERR_ITIMER_NO_ALARM_BACKEND on the first call if none of the enabled backends
+ * @throws Error ERR_ITIMER_NO_ALARM_BACKEND on the first call if none of the enabled backends
  *   starts (possible only when `libuv` is not enabled), or `ITIMER_CLOCK` names no known
  *   backend; the chain is then not created, and the next call tries again.
  */
@@ -191,8 +191,8 @@ export function chainStarted(): boolean {
  * @returns what was done: `order`, the backends now enabled (for `help`, the current order,
  *   unchanged); `unknown` and `duplicates`, the names skipped; `help`; `active`, the backend
  *   the chain runs on (undefined if it has not started); and `messages`.
- * @throws {TypeError} ERR_INVALID_ARG_TYPE if spec is not a string.
- * @throws {Error} ERR_ITIMER_NO_ALARM_BACKEND when no name is valid, or none of them starts (tried
+ * @throws TypeError ERR_INVALID_ARG_TYPE if spec is not a string.
+ * @throws Error ERR_ITIMER_NO_ALARM_BACKEND when no name is valid, or none of them starts (tried
  *   only if the chain is running; before that the order is stored for its first start).
  * @example
  * ```js
@@ -225,9 +225,9 @@ export function configureAlarms(spec: string): ConfigureReport {
 /**
  * Sets the process chain's rearm floor in ns (QEMU `MIN_TIMER_REARM_NS`, default 250 000).
  * @param nanoseconds the smallest delay the host is armed for: an integer from 0 to 1e9 (1 s).
- * @throws {TypeError} ERR_INVALID_ARG_TYPE if nanoseconds is not a number.
- * @throws {RangeError} ERR_OUT_OF_RANGE if nanoseconds is not an integer from 0 to 1e9.
- * @throws {Error} ERR_ITIMER_NO_ALARM_BACKEND if this call starts the chain and no enabled backend starts (see {@link getChain}).
+ * @throws TypeError ERR_INVALID_ARG_TYPE if nanoseconds is not a number.
+ * @throws RangeError ERR_OUT_OF_RANGE if nanoseconds is not an integer from 0 to 1e9.
+ * @throws Error ERR_ITIMER_NO_ALARM_BACKEND if this call starts the chain and no enabled backend starts (see {@link getChain}).
  */
 export function setRearmFloor(nanoseconds: number): void {
   validateInteger(nanoseconds, 'nanoseconds', 0, 1e9); // before the chain starts: a refused call changes nothing

@@ -74,10 +74,10 @@ const UNIT_NS = { ns: 1, us: 1e3, ms: 1e6, s: 1e9 } as const;
  *   units (`{ ns, us, ms, s }`, each a number, added up; a unit that is `undefined` counts as absent).
  * @param name the argument's name in error messages (default `'delay'`).
  * @returns the delay in whole nanoseconds, from 0 to 2^52 (about 52 days).
- * @throws {TypeError} ERR_INVALID_ARG_TYPE if delay is not a number, a bigint or a plain
+ * @throws TypeError ERR_INVALID_ARG_TYPE if delay is not a number, a bigint or a plain
  *   object, or one of its units is neither a number nor undefined.
- * @throws {TypeError} ERR_INVALID_ARG_VALUE if the object has a key other than ns, us, ms, s.
- * @throws {RangeError} ERR_OUT_OF_RANGE if the total is NaN, negative, infinite or above 2^52 ns.
+ * @throws TypeError ERR_INVALID_ARG_VALUE if the object has a key other than ns, us, ms, s.
+ * @throws RangeError ERR_OUT_OF_RANGE if the total is NaN, negative, infinite or above 2^52 ns.
  */
 export function delayToNs(delay: unknown, name = 'delay'): number {
   let ns: number;
@@ -185,10 +185,10 @@ export class Timer extends Waiter implements Disposable {
    * @param callback called when the timer fires, with the number of periods missed since
    *   the previous call (always 0 for a one-shot timer).
    * @param options `ref` (default true) and `spin` (default false); see {@link TimerConstructorOptions}.
-   * @throws {TypeError} ERR_INVALID_ARG_TYPE if callback is not a function, options is not an
+   * @throws TypeError ERR_INVALID_ARG_TYPE if callback is not a function, options is not an
    *   object, options.ref is not a boolean, or options.spin is neither a boolean nor a {@link Delay}.
-   * @throws {TypeError} ERR_INVALID_ARG_VALUE if options.spin is a units object with an unknown unit.
-   * @throws {RangeError} ERR_OUT_OF_RANGE if the spin margin is negative, not finite, or above 2 ms.
+   * @throws TypeError ERR_INVALID_ARG_VALUE if options.spin is a units object with an unknown unit.
+   * @throws RangeError ERR_OUT_OF_RANGE if the spin margin is negative, not finite, or above 2 ms.
    */
   constructor(callback: TimerCallback, options?: TimerConstructorOptions) {
     if (typeof callback !== 'function') throw invalidArgType('callback', 'of type function', callback);
@@ -228,9 +228,9 @@ export class Timer extends Waiter implements Disposable {
    * armed one is re-armed at the new deadline (see the class notes).
    * @param delay the time from now: milliseconds, a bigint of nanoseconds, or `{ ns, us, ms, s }`.
    * @returns this timer, for chaining.
-   * @throws {TypeError} ERR_INVALID_ARG_TYPE / ERR_INVALID_ARG_VALUE if delay is not a {@link Delay} (see {@link delayToNs}).
-   * @throws {RangeError} ERR_OUT_OF_RANGE if delay is negative, not finite, or above 2^52 ns (about 52 days).
-   * @throws {Error} ERR_ITIMER_NO_ALARM_BACKEND if this call starts the chain and no enabled backend starts (see {@link getChain}).
+   * @throws TypeError ERR_INVALID_ARG_TYPE / ERR_INVALID_ARG_VALUE if delay is not a {@link Delay} (see {@link delayToNs}).
+   * @throws RangeError ERR_OUT_OF_RANGE if delay is negative, not finite, or above 2^52 ns (about 52 days).
+   * @throws Error ERR_ITIMER_NO_ALARM_BACKEND if this call starts the chain and no enabled backend starts (see {@link getChain}).
    */
   setRelative(delay: Delay): this {
     moveDeadline(this, getChain().now() + delayToNs(delay));
@@ -244,8 +244,8 @@ export class Timer extends Waiter implements Disposable {
    * @param deadlineNs the deadline in integer nanoseconds on the chain's time base (see
    *   {@link chainNow}); a deadline already past fires in the next pass after arming.
    * @returns this timer, for chaining.
-   * @throws {TypeError} ERR_INVALID_ARG_TYPE if deadlineNs is not a number.
-   * @throws {RangeError} ERR_OUT_OF_RANGE if deadlineNs is not a safe integer. A refused call changes nothing.
+   * @throws TypeError ERR_INVALID_ARG_TYPE if deadlineNs is not a number.
+   * @throws RangeError ERR_OUT_OF_RANGE if deadlineNs is not a safe integer. A refused call changes nothing.
    */
   setAbsolute(deadlineNs: number): this {
     validateDeadline(deadlineNs);
@@ -259,11 +259,11 @@ export class Timer extends Waiter implements Disposable {
    * new deadline (see the class notes).
    * @param unixTime a `Date`, or nanoseconds since the epoch as a bigint.
    * @returns this timer, for chaining.
-   * @throws {TypeError} ERR_INVALID_ARG_TYPE if unixTime is neither a Date nor a bigint.
-   * @throws {TypeError} ERR_INVALID_ARG_VALUE if unixTime is an invalid Date.
-   * @throws {RangeError} ERR_OUT_OF_RANGE if the deadline, converted, is not a safe integer on
+   * @throws TypeError ERR_INVALID_ARG_TYPE if unixTime is neither a Date nor a bigint.
+   * @throws TypeError ERR_INVALID_ARG_VALUE if unixTime is an invalid Date.
+   * @throws RangeError ERR_OUT_OF_RANGE if the deadline, converted, is not a safe integer on
    *   the chain's time base (more than about 104 days from the chain's origin).
-   * @throws {Error} ERR_ITIMER_NO_ALARM_BACKEND if this call starts the chain and no enabled backend starts (see {@link getChain}).
+   * @throws Error ERR_ITIMER_NO_ALARM_BACKEND if this call starts the chain and no enabled backend starts (see {@link getChain}).
    */
   setAbsoluteUnix(unixTime: Date | bigint): this {
     let unixNs: bigint;
@@ -285,8 +285,8 @@ export class Timer extends Waiter implements Disposable {
    * an unarmed timer; an armed one is re-armed at the new deadline (see the class notes).
    * @param delay how far to move the deadline: milliseconds, a bigint of nanoseconds, or `{ ns, us, ms, s }`.
    * @returns this timer, for chaining.
-   * @throws {TypeError} ERR_INVALID_ARG_TYPE / ERR_INVALID_ARG_VALUE if delay is not a {@link Delay} (see {@link delayToNs}).
-   * @throws {RangeError} ERR_OUT_OF_RANGE if delay is negative, not finite, or above 2^52 ns (about 52 days).
+   * @throws TypeError ERR_INVALID_ARG_TYPE / ERR_INVALID_ARG_VALUE if delay is not a {@link Delay} (see {@link delayToNs}).
+   * @throws RangeError ERR_OUT_OF_RANGE if delay is negative, not finite, or above 2^52 ns (about 52 days).
    */
   setIncrement(delay: Delay): this {
     moveDeadline(this, this.deadlineNs + delayToNs(delay));
@@ -299,8 +299,8 @@ export class Timer extends Waiter implements Disposable {
    * delay when setInterval(0) makes the timer one-shot.
    * @param period the period: milliseconds, a bigint of nanoseconds, or `{ ns, us, ms, s }`; 0 for one-shot.
    * @returns this timer, for chaining.
-   * @throws {TypeError} ERR_INVALID_ARG_TYPE / ERR_INVALID_ARG_VALUE if period is not a {@link Delay} (see {@link delayToNs}).
-   * @throws {RangeError} ERR_OUT_OF_RANGE if period is negative, not finite, or above 2^52 ns (about 52 days).
+   * @throws TypeError ERR_INVALID_ARG_TYPE / ERR_INVALID_ARG_VALUE if period is not a {@link Delay} (see {@link delayToNs}).
+   * @throws RangeError ERR_OUT_OF_RANGE if period is negative, not finite, or above 2^52 ns (about 52 days).
    */
   setInterval(period: Delay): this {
     const periodNs = delayToNs(period, 'period');
@@ -315,8 +315,8 @@ export class Timer extends Waiter implements Disposable {
    * timer is re-keyed to wake its new margin before its deadline ({@link TimerChain.setSpin}).
    * @param spin false (or undefined) for none, true for the automatic margin, or a fixed margin of at most 2 ms.
    * @returns this timer, for chaining.
-   * @throws {TypeError} ERR_INVALID_ARG_TYPE / ERR_INVALID_ARG_VALUE if spin is neither a boolean nor a {@link Delay}.
-   * @throws {RangeError} ERR_OUT_OF_RANGE if the margin is negative, not finite, or above 2 ms.
+   * @throws TypeError ERR_INVALID_ARG_TYPE / ERR_INVALID_ARG_VALUE if spin is neither a boolean nor a {@link Delay}.
+   * @throws RangeError ERR_OUT_OF_RANGE if the margin is negative, not finite, or above 2 ms.
    *   A refused call changes nothing.
    */
   setSpin(spin: Spin): this {
@@ -329,9 +329,9 @@ export class Timer extends Waiter implements Disposable {
   /**
    * Arms the timer at its deadline (Akaros `set_alarm`).
    * @returns this timer, for chaining.
-   * @throws {Error} ERR_ITIMER_ALREADY_ARMED if it is armed.
-   * @throws {RangeError} ERR_OUT_OF_RANGE if the public `deadlineNs` field was set to a non-finite number.
-   * @throws {Error} ERR_ITIMER_NO_ALARM_BACKEND if this call starts the chain and no enabled backend starts (see {@link getChain}).
+   * @throws Error ERR_ITIMER_ALREADY_ARMED if it is armed.
+   * @throws RangeError ERR_OUT_OF_RANGE if the public `deadlineNs` field was set to a non-finite number.
+   * @throws Error ERR_ITIMER_NO_ALARM_BACKEND if this call starts the chain and no enabled backend starts (see {@link getChain}).
    */
   arm(): this {
     getChain().arm(this);
@@ -355,9 +355,9 @@ export class Timer extends Waiter implements Disposable {
    * @param deadlineNs the new deadline in integer nanoseconds on the chain's time base (see {@link chainNow}).
    * @returns true if it was still armed (removed before it fired); false if it had fired, was
    *   running, or was never armed.
-   * @throws {TypeError} ERR_INVALID_ARG_TYPE if deadlineNs is not a number.
-   * @throws {RangeError} ERR_OUT_OF_RANGE if deadlineNs is not a safe integer. A refused call changes nothing.
-   * @throws {Error} ERR_ITIMER_NO_ALARM_BACKEND if this call starts the chain and no enabled backend starts (see {@link getChain}).
+   * @throws TypeError ERR_INVALID_ARG_TYPE if deadlineNs is not a number.
+   * @throws RangeError ERR_OUT_OF_RANGE if deadlineNs is not a safe integer. A refused call changes nothing.
+   * @throws Error ERR_ITIMER_NO_ALARM_BACKEND if this call starts the chain and no enabled backend starts (see {@link getChain}).
    */
   rearmAbsolute(deadlineNs: number): boolean {
     validateDeadline(deadlineNs);
@@ -400,7 +400,7 @@ export class Timer extends Waiter implements Disposable {
    * deadline only ever set absolutely) is re-armed at its current deadline — at once if
    * that has passed.
    * @returns this timer, for chaining.
-   * @throws {Error} ERR_ITIMER_NO_ALARM_BACKEND if this call starts the chain and no enabled backend starts (see {@link getChain}).
+   * @throws Error ERR_ITIMER_NO_ALARM_BACKEND if this call starts the chain and no enabled backend starts (see {@link getChain}).
    */
   refresh(): this {
     const delay = this.#delay;
@@ -444,12 +444,12 @@ export class Timer extends Waiter implements Disposable {
  * @param delay milliseconds like setTimeout (fractions kept), a bigint of ns, or `{ ns, us, ms, s }`.
  * @param options `interval` to repeat, `ref`, `spin` (see {@link TimerOptions}).
  * @returns the armed {@link Timer}.
- * @throws {TypeError} ERR_INVALID_ARG_TYPE / ERR_INVALID_ARG_VALUE for a callback that is not
+ * @throws TypeError ERR_INVALID_ARG_TYPE / ERR_INVALID_ARG_VALUE for a callback that is not
  *   a function, or a bad delay or option (an invalid `interval` is reported as `options.interval`);
  *   nothing is armed then.
- * @throws {RangeError} ERR_OUT_OF_RANGE if the delay or interval is negative, not finite or
+ * @throws RangeError ERR_OUT_OF_RANGE if the delay or interval is negative, not finite or
  *   above 2^52 ns, or the spin margin is above 2 ms; nothing is armed then.
- * @throws {Error} ERR_ITIMER_NO_ALARM_BACKEND if this call starts the chain and no enabled backend starts (see {@link getChain}).
+ * @throws Error ERR_ITIMER_NO_ALARM_BACKEND if this call starts the chain and no enabled backend starts (see {@link getChain}).
  * @example
  * ```js
  * import { setTimer } from 'itimer';
@@ -480,7 +480,7 @@ export function setTimer(callback: TimerCallback, delay: Delay, options?: TimerO
  * clearTimeout). Anything else is ignored, as clearTimeout ignores it.
  * @param timer a {@link Timer}, or the id its `Symbol.toPrimitive` returned, as a number or its
  *   decimal string.
- * @throws {Error} ERR_ITIMER_NO_ALARM_BACKEND only for a Timer object given before the chain has
+ * @throws Error ERR_ITIMER_NO_ALARM_BACKEND only for a Timer object given before the chain has
  *   started, if no enabled backend starts then; ids and other values never throw.
  */
 export function clearTimer(timer: Timer | number | string | null | undefined): void {
@@ -493,7 +493,7 @@ export function clearTimer(timer: Timer | number | string | null | undefined): v
  * Now on the chain's time base, in ns (CLOCK_MONOTONIC since the process origin, or virtual time).
  * @returns the current time in nanoseconds on the chain's time base: whole nanoseconds of
  *   CLOCK_MONOTONIC since the process's origin, or the virtual time on the `virtual` backend.
- * @throws {Error} ERR_ITIMER_NO_ALARM_BACKEND if this call starts the chain and no enabled backend starts (see {@link getChain}).
+ * @throws Error ERR_ITIMER_NO_ALARM_BACKEND if this call starts the chain and no enabled backend starts (see {@link getChain}).
  */
 export function chainNow(): number {
   return getChain().now();
@@ -573,11 +573,11 @@ const alarmTimers = new FinalizationRegistry<Timer>((timer) => timer.cancel());
  * @param options `ref` (default false: the timer does not keep the process alive) and `spin`
  *   (default false; see {@link Spin}).
  * @returns a signal that aborts `delay` from now with a `TimeoutError` DOMException as its reason.
- * @throws {TypeError} ERR_INVALID_ARG_TYPE / ERR_INVALID_ARG_VALUE if options is not an object,
+ * @throws TypeError ERR_INVALID_ARG_TYPE / ERR_INVALID_ARG_VALUE if options is not an object,
  *   options.ref is not a boolean, or delay or options.spin is not a valid duration.
- * @throws {RangeError} ERR_OUT_OF_RANGE if delay is negative, not finite or above 2^52 ns, or the
+ * @throws RangeError ERR_OUT_OF_RANGE if delay is negative, not finite or above 2^52 ns, or the
  *   spin margin is above 2 ms.
- * @throws {Error} ERR_ITIMER_NO_ALARM_BACKEND if this call starts the chain and no enabled backend starts (see {@link getChain}).
+ * @throws Error ERR_ITIMER_NO_ALARM_BACKEND if this call starts the chain and no enabled backend starts (see {@link getChain}).
  * @example
  * ```js
  * import { alarmSignal } from 'itimer';

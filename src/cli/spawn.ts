@@ -85,16 +85,16 @@ function validateSpawn(command: unknown, args: unknown, timers: unknown, options
  * @returns the child, as `child_process.spawn` returns it: Node running the itimer CLI, which
  *   arms the timers and execs `command` in place, so the pid and the exit status are the
  *   command's.
- * @throws {TypeError} ERR_INVALID_ARG_TYPE if command is not a string, args not an array of
+ * @throws TypeError ERR_INVALID_ARG_TYPE if command is not a string, args not an array of
  *   strings, timers, `timers.itimers` or options not a plain object, a time not a number, or an
  *   `itimers` entry not an array of one or two numbers; before anything is spawned.
- * @throws {TypeError} ERR_INVALID_ARG_VALUE if command is empty, command or an element of args
+ * @throws TypeError ERR_INVALID_ARG_VALUE if command is empty, command or an element of args
  *   has a NUL byte (named by its index: `args[1]`), or `timers.itimers` has a key other than
  *   `real`, `virtual` and `prof`.
- * @throws {RangeError} ERR_OUT_OF_RANGE if a time is not finite or outside 0 to 4 294 967 295
+ * @throws RangeError ERR_OUT_OF_RANGE if a time is not finite or outside 0 to 4 294 967 295
  *   seconds, or `timers.alarm` is not an integer.
- * @throws {Error} ERR_ITIMER_NO_CLI if the itimer CLI file is missing (inside a bundle).
- * @throws {TypeError} what `child_process.spawn` throws for options it refuses
+ * @throws Error ERR_ITIMER_NO_CLI if the itimer CLI file is missing (inside a bundle).
+ * @throws TypeError what `child_process.spawn` throws for options it refuses
  *   (ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE).
  */
 export function spawnWithTimers(command: string, args: readonly string[], timers: ExecTimers, options: SpawnOptions = {}): ChildProcess {

@@ -151,10 +151,10 @@ export class QemuClock {
    * @param notifier Called with the clock's new value, in nanoseconds since the epoch: from the
    *   event loop when the wall clock is set, or inside the read of {@link QemuClock.ns} that
    *   finds it went back. Registering the same function twice registers it once.
-   * @throws {TypeError} ERR_INVALID_ARG_TYPE if notifier is not a function.
-   * @throws {TypeError} ERR_INVALID_ARG_VALUE on a clock other than {@link hostClock}.
-   * @throws {Error} ERR_ITIMER_MAIN_THREAD_ONLY in a Worker (the notifier polls a timerfd).
-   * @throws {Error} `EMFILE`, `ENFILE` or `ENOMEM` (timerfd_create) if the first notifier's
+   * @throws TypeError ERR_INVALID_ARG_TYPE if notifier is not a function.
+   * @throws TypeError ERR_INVALID_ARG_VALUE on a clock other than {@link hostClock}.
+   * @throws Error ERR_ITIMER_MAIN_THREAD_ONLY in a Worker (the notifier polls a timerfd).
+   * @throws Error `EMFILE`, `ENFILE` or `ENOMEM` (timerfd_create) if the first notifier's
    *   timerfd cannot be created, or the error of `timerfd_settime` if it cannot be armed; the
    *   notifier is then not registered and no fd is left open.
    */
@@ -226,8 +226,8 @@ export class QemuClock {
    * with {@link QemuClock.tick}, {@link QemuClock.next} and {@link QemuClock.runAll}.
    * @param byHand true (the default) to drive the clock by hand, false to let it follow real
    *   time again from where it stands.
-   * @throws {TypeError} ERR_INVALID_ARG_TYPE if byHand is not a boolean.
-   * @throws {TypeError} ERR_INVALID_ARG_VALUE on a clock other than {@link virtualClock}.
+   * @throws TypeError ERR_INVALID_ARG_TYPE if byHand is not a boolean.
+   * @throws TypeError ERR_INVALID_ARG_VALUE on a clock other than {@link virtualClock}.
    */
   driveByHand(byHand = true): void {
     if (typeof byHand !== 'boolean') throw invalidArgType('byHand', 'of type boolean', byHand);
@@ -257,10 +257,10 @@ export class QemuClock {
    * @param loopLimit The most rounds (expiry times) the call may run, an integer from 1 to
    *   2^31 − 1 (default 1000), as the chain's `tick`.
    * @returns the number of timers run.
-   * @throws {Error} ERR_ITIMER_NOT_VIRTUAL unless the clock is driven by hand (checked first).
-   * @throws {TypeError} ERR_INVALID_ARG_TYPE if deltaNs or loopLimit is not a number.
-   * @throws {RangeError} ERR_OUT_OF_RANGE if deltaNs or loopLimit is not an integer in its range.
-   * @throws {Error} ERR_ITIMER_LOOP_LIMIT if, after loopLimit rounds, another falls due before
+   * @throws Error ERR_ITIMER_NOT_VIRTUAL unless the clock is driven by hand (checked first).
+   * @throws TypeError ERR_INVALID_ARG_TYPE if deltaNs or loopLimit is not a number.
+   * @throws RangeError ERR_OUT_OF_RANGE if deltaNs or loopLimit is not an integer in its range.
+   * @throws Error ERR_ITIMER_LOOP_LIMIT if, after loopLimit rounds, another falls due before
    *   the target (checked before each round, so no more than loopLimit run); the rounds run
    *   stay run and the clock stands at the last one's expiry time.
    */
@@ -283,7 +283,7 @@ export class QemuClock {
   /**
    * Advances the hand-driven clock to its earliest timer and runs what is due then.
    * @returns true if it ran a round; false if the clock has no timers or is disabled.
-   * @throws {Error} ERR_ITIMER_NOT_VIRTUAL unless the clock is driven by hand.
+   * @throws Error ERR_ITIMER_NOT_VIRTUAL unless the clock is driven by hand.
    */
   next(): boolean {
     this.#handDriven('next');
@@ -299,10 +299,10 @@ export class QemuClock {
    * @param loopLimit The most rounds the call may run, an integer from 1 to 2^31 − 1
    *   (default 1000).
    * @returns the number of rounds (expiry times) run; 0 for a disabled clock, whose timers stay.
-   * @throws {Error} ERR_ITIMER_NOT_VIRTUAL unless the clock is driven by hand (checked first).
-   * @throws {TypeError} ERR_INVALID_ARG_TYPE if loopLimit is not a number.
-   * @throws {RangeError} ERR_OUT_OF_RANGE if loopLimit is not an integer from 1 to 2^31 − 1.
-   * @throws {Error} ERR_ITIMER_LOOP_LIMIT if timers remain after loopLimit rounds (a timer keeps
+   * @throws Error ERR_ITIMER_NOT_VIRTUAL unless the clock is driven by hand (checked first).
+   * @throws TypeError ERR_INVALID_ARG_TYPE if loopLimit is not a number.
+   * @throws RangeError ERR_OUT_OF_RANGE if loopLimit is not an integer from 1 to 2^31 − 1.
+   * @throws Error ERR_ITIMER_LOOP_LIMIT if timers remain after loopLimit rounds (a timer keeps
    *   re-arming itself), as the chain's `runAll`: checked before each round, so no more than
    *   loopLimit run, and a last round that empties the clock is no error. The rounds run stay run.
    */
@@ -399,9 +399,9 @@ export class ClockTimer {
    *   nanoseconds: {@link SCALE_NS}, {@link SCALE_US} or {@link SCALE_MS}.
    * @param callback Called with no arguments when the timer expires, during its clock's round;
    *   an error it throws is rethrown from `process.nextTick`, after the round.
-   * @throws {TypeError} ERR_INVALID_ARG_TYPE if clock is not a {@link QemuClock} or callback is
+   * @throws TypeError ERR_INVALID_ARG_TYPE if clock is not a {@link QemuClock} or callback is
    *   not a function.
-   * @throws {TypeError} ERR_INVALID_ARG_VALUE if scale is not one of the three scales.
+   * @throws TypeError ERR_INVALID_ARG_VALUE if scale is not one of the three scales.
    */
   constructor(clock: QemuClock, scale: number, callback: () => void) {
     if (!(clock instanceof QemuClock)) throw invalidArgType('clock', 'a QemuClock', clock);
@@ -467,8 +467,8 @@ export class ClockTimer {
    * True when pending and due at `currentTime` (in the timer's scale) (QEMU `qemu_timer_expired`).
    * @param currentTime A time on the timer's clock, in units of its scale.
    * @returns true if the timer is pending and its expiry is at or before `currentTime`.
-   * @throws {TypeError} ERR_INVALID_ARG_TYPE if currentTime is not a number.
-   * @throws {RangeError} ERR_OUT_OF_RANGE if currentTime is NaN, or not finite in nanoseconds.
+   * @throws TypeError ERR_INVALID_ARG_TYPE if currentTime is not a number.
+   * @throws RangeError ERR_OUT_OF_RANGE if currentTime is NaN, or not finite in nanoseconds.
    */
   expired(currentTime: number): boolean {
     if (typeof currentTime !== 'number') throw invalidArgType('currentTime', 'of type number', currentTime);

@@ -137,8 +137,8 @@ let nextQueueId = 1;
  * @param queue A {@link Kqueue}, an {@link AlarmEvents}, or any object with a `postAlarm` method.
  * @returns the queue's id in lowercase hex without `0x` (`'1'`, `'2'`, …); the same id again
  *   for a queue already registered. Ids are never reused.
- * @throws {TypeError} ERR_INVALID_ARG_TYPE if queue has no `postAlarm` method.
- * @throws {TypeError} ERR_INVALID_ARG_VALUE if queue is closed (its `closed` property is true).
+ * @throws TypeError ERR_INVALID_ARG_TYPE if queue has no `postAlarm` method.
+ * @throws TypeError ERR_INVALID_ARG_VALUE if queue is closed (its `closed` property is true).
  */
 export function registerEventQueue(queue: AlarmEventQueue): string {
   if (typeof queue?.postAlarm !== 'function') throw invalidArgType('queue', 'a Kqueue or AlarmEvents', queue);
@@ -221,7 +221,7 @@ export class AlarmFile implements Disposable {
    *   nanoseconds (timer; 0 if none); or the directory's names joined by newlines (an
    *   `#alarm/aN` handle lists `ctl` and `timer` even once the alarm is gone, as Akaros'
    *   alarmgen does; opening them then fails with `ENOENT`).
-   * @throws {Error} `EBADF` (read) if the handle is closed or was opened with mode `'w'`.
+   * @throws Error `EBADF` (read) if the handle is closed or was opened with mode `'w'`.
    */
   read(): string {
     this.#live('read');
@@ -244,12 +244,12 @@ export class AlarmFile implements Disposable {
    *   optional) or `cancel`. For a timer: an absolute time on the chain's time base, in
    *   nanoseconds, in hex (`0x` optional, surrounding white space ignored); `0` disarms.
    * @returns the number of characters written.
-   * @throws {Error} `EBADF` (write) if the handle is closed or was opened with mode `'r'`; `EPERM`
+   * @throws Error `EBADF` (write) if the handle is closed or was opened with mode `'r'`; `EPERM`
    *   (write) on a directory.
-   * @throws {TypeError} ERR_INVALID_ARG_TYPE if text is not a string.
-   * @throws {TypeError} ERR_INVALID_ARG_VALUE if a timer's text is not hex digits or exceeds
+   * @throws TypeError ERR_INVALID_ARG_TYPE if text is not a string.
+   * @throws TypeError ERR_INVALID_ARG_VALUE if a timer's text is not hex digits or exceeds
    *   2^53 − 1.
-   * @throws {Error} on a ctl (syscall `write`): `EINVAL` for `evq` without an id, `EFAULT` for an
+   * @throws Error on a ctl (syscall `write`): `EINVAL` for `evq` without an id, `EFAULT` for an
    *   id no queue was registered with, `ENOSYS` for any other command.
    */
   write(text: string): number {
@@ -305,10 +305,10 @@ export class AlarmFile implements Disposable {
  *   (trailing slashes ignored).
  * @param mode `'r'`, `'w'` or `'rw'` (the default); directories open only with `'r'`.
  * @returns the open handle: on the new alarm's ctl for `#alarm/clone`, else on path.
- * @throws {Error} `EISDIR` (open) opening a directory for writing; `ENOENT` (open) for a path
+ * @throws Error `EISDIR` (open) opening a directory for writing; `ENOENT` (open) for a path
  *   outside the device, a missing file, or an alarm that does not exist (any more).
- * @throws {TypeError} ERR_INVALID_ARG_VALUE if mode is not `'r'`, `'w'` or `'rw'`.
- * @throws {TypeError} ERR_INVALID_ARG_TYPE if path is not a string.
+ * @throws TypeError ERR_INVALID_ARG_VALUE if mode is not `'r'`, `'w'` or `'rw'`.
+ * @throws TypeError ERR_INVALID_ARG_TYPE if path is not a string.
  */
 export function openAlarmFile(path: string, mode: OpenMode = 'rw'): AlarmFile {
   if (mode !== 'r' && mode !== 'w' && mode !== 'rw') throw invalidArgValue('mode', mode, "must be 'r', 'w' or 'rw'");
@@ -327,8 +327,8 @@ export function openAlarmFile(path: string, mode: OpenMode = 'rw'): AlarmFile {
  * Lists a directory of the device: `#alarm` (clone and the live alarms) or `#alarm/aN`.
  * @param path The directory; default `#alarm`.
  * @returns the names in it: `clone` then `a<id>` for each live alarm, or `ctl` and `timer`.
- * @throws {Error} `ENOENT` (open) for a path that does not exist; `ENOTDIR` (readdir) for a file.
- * @throws {TypeError} ERR_INVALID_ARG_TYPE if path is given and not a string.
+ * @throws Error `ENOENT` (open) for a path that does not exist; `ENOTDIR` (readdir) for a file.
+ * @throws TypeError ERR_INVALID_ARG_TYPE if path is given and not a string.
  */
 export function readAlarmDir(path = '#alarm'): string[] {
   const { kind } = parse(path);
@@ -340,9 +340,9 @@ export function readAlarmDir(path = '#alarm'): string[] {
 /**
  * Creating files in the device is not permitted (Akaros `alarmcreate`).
  * @param path The file that would be created.
- * @throws {Error} `EPERM` (create) whenever the directory it would be created in exists.
- * @throws {Error} `ENOENT` (open) if that directory does not exist.
- * @throws {TypeError} ERR_INVALID_ARG_TYPE if path is not a string.
+ * @throws Error `EPERM` (create) whenever the directory it would be created in exists.
+ * @throws Error `ENOENT` (open) if that directory does not exist.
+ * @throws TypeError ERR_INVALID_ARG_TYPE if path is not a string.
  */
 export function createAlarmFile(path: string): never {
   if (typeof path !== 'string') throw invalidArgType('path', 'of type string', path);
@@ -353,9 +353,9 @@ export function createAlarmFile(path: string): never {
 /**
  * Removing files of the device is not permitted (Akaros `alarmremove`).
  * @param path The file that would be removed.
- * @throws {Error} `EPERM` (remove) always, once path exists.
- * @throws {Error} `ENOENT` (open) if path does not exist.
- * @throws {TypeError} ERR_INVALID_ARG_TYPE if path is not a string.
+ * @throws Error `EPERM` (remove) always, once path exists.
+ * @throws Error `ENOENT` (open) if path does not exist.
+ * @throws TypeError ERR_INVALID_ARG_TYPE if path is not a string.
  */
 export function removeAlarmFile(path: string): never {
   parse(path);
@@ -396,11 +396,11 @@ export function devalarmGetFds(): AlarmFds {
  * @param file A handle on the alarm's ctl or timer.
  * @param queue Where its expirations go: an open {@link Kqueue} or {@link AlarmEvents}
  *   (registered with {@link registerEventQueue} if it is not yet).
- * @throws {TypeError} ERR_INVALID_ARG_TYPE if file is not an {@link AlarmFile}, or queue has no
+ * @throws TypeError ERR_INVALID_ARG_TYPE if file is not an {@link AlarmFile}, or queue has no
  *   `postAlarm` method.
- * @throws {TypeError} ERR_INVALID_ARG_VALUE if file is a directory (`#alarm` or `#alarm/aN`: on
+ * @throws TypeError ERR_INVALID_ARG_VALUE if file is a directory (`#alarm` or `#alarm/aN`: on
  *   no alarm), or queue is closed.
- * @throws {Error} `ENOENT` (open) if the alarm no longer exists (its last handle was closed).
+ * @throws Error `ENOENT` (open) if the alarm no longer exists (its last handle was closed).
  */
 export function devalarmSetEvq(file: AlarmFile, queue: AlarmEventQueue): void {
   const id = alarmFile(file, 'file').alarmId;
@@ -418,9 +418,9 @@ export function devalarmSetEvq(file: AlarmFile, queue: AlarmEventQueue): void {
  * @param timer A handle on the alarm's timer file.
  * @param timeNs The expiry in nanoseconds on the chain's time base (see {@link chainNow}), from 1 to
  *   2^53 − 1.
- * @throws {TypeError} ERR_INVALID_ARG_TYPE if timer is not an {@link AlarmFile} or timeNs is not a number.
- * @throws {RangeError} ERR_OUT_OF_RANGE if timeNs is not an integer from 1 to 2^53 − 1.
- * @throws {Error} `EBADF` (write) if the handle is closed or read-only, `EPERM` if it is a
+ * @throws TypeError ERR_INVALID_ARG_TYPE if timer is not an {@link AlarmFile} or timeNs is not a number.
+ * @throws RangeError ERR_OUT_OF_RANGE if timeNs is not an integer from 1 to 2^53 − 1.
+ * @throws Error `EBADF` (write) if the handle is closed or read-only, `EPERM` if it is a
  *   directory, `ENOSYS` if it is a ctl (the time is taken as a command).
  */
 export function devalarmSetTime(timer: AlarmFile, timeNs: number): void {
@@ -434,8 +434,8 @@ export function devalarmSetTime(timer: AlarmFile, timeNs: number): void {
  * `devalarm_get_id`: the alarm id an event reports.
  * @param event A kevent from a {@link Kqueue} (EVFILT_ALARM) or an event of {@link AlarmEvents}.
  * @returns the event's `ident` if it has one, else its `id`.
- * @throws {TypeError} ERR_INVALID_ARG_TYPE if event is not an object.
- * @throws {TypeError} ERR_INVALID_ARG_VALUE if that `ident` or `id` is not a number.
+ * @throws TypeError ERR_INVALID_ARG_TYPE if event is not an object.
+ * @throws TypeError ERR_INVALID_ARG_VALUE if that `ident` or `id` is not a number.
  */
 export function devalarmGetId(event: { ident: number } | AlarmEvent): number {
   if (typeof event !== 'object' || event === null) throw invalidArgType('event', 'a kevent or an AlarmEvent', event);
@@ -447,8 +447,8 @@ export function devalarmGetId(event: { ident: number } | AlarmEvent): number {
 /**
  * `devalarm_disable`: disarms the alarm (writes 0 to its timer).
  * @param timer A handle on the alarm's timer file.
- * @throws {TypeError} ERR_INVALID_ARG_TYPE if timer is not an {@link AlarmFile}.
- * @throws {Error} `EBADF` (write) if the handle is closed or read-only, `EPERM` if it is a
+ * @throws TypeError ERR_INVALID_ARG_TYPE if timer is not an {@link AlarmFile}.
+ * @throws Error `EBADF` (write) if the handle is closed or read-only, `EPERM` if it is a
  *   directory, `ENOSYS` if it is a ctl (`0` is taken as a command).
  */
 export function devalarmDisable(timer: AlarmFile): void {

@@ -64,7 +64,7 @@ export function selectFfiDriver(name: FfiDriverName): void {
  * The name of the FFI driver in use, or the one that will be loaded on first use.
  * @returns `'koffi'` or `'ffi-napi'`: the driver loaded, else the one chosen with
  *   {@link selectFfiDriver}, else the `ITIMER_FFI` environment variable, else `'koffi'`.
- * @throws {TypeError} ERR_INVALID_ARG_VALUE if no driver is loaded or chosen and `ITIMER_FFI`
+ * @throws TypeError ERR_INVALID_ARG_VALUE if no driver is loaded or chosen and `ITIMER_FFI`
  *   names none of them.
  */
 export function ffiDriverName(): FfiDriverName {

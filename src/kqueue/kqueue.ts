@@ -190,9 +190,9 @@ export class Kqueue implements Disposable, AsyncIterable<Kevent> {
    * @param options `maxTimers`: once this many timer knotes exist across all queues, an EV_ADD
    *   of a new timer on this queue fails with `ENOMEM`; an integer from 0 to 2 147 483 647,
    *   default 4096.
-   * @throws {TypeError} ERR_INVALID_ARG_TYPE if options is not a plain object, or `maxTimers` is
+   * @throws TypeError ERR_INVALID_ARG_TYPE if options is not a plain object, or `maxTimers` is
    *   given and not a number.
-   * @throws {RangeError} ERR_OUT_OF_RANGE if `maxTimers` is not an integer from 0 to 2 147 483 647.
+   * @throws RangeError ERR_OUT_OF_RANGE if `maxTimers` is not an integer from 0 to 2 147 483 647.
    */
   constructor(options: KqueueOptions = {}) {
     validateObject(options, 'options');
@@ -219,22 +219,22 @@ export class Kqueue implements Disposable, AsyncIterable<Kevent> {
    *   When a receipt finds no room left (nevents entries written, or nevents 0), the call ends
    *   there returning none (FreeBSD's kevent returns 0 then), and the changes after it are
    *   not applied.
-   * @throws {Error} (rejects) a change's errno, with syscall `kevent`, when there is no room left
+   * @throws Error (rejects) a change's errno, with syscall `kevent`, when there is no room left
    *   for its EV_ERROR entry: `EINVAL` (EV_ENABLE with EV_DISABLE; a filter other than
    *   EVFILT_TIMER, EVFILT_USER and EVFILT_SIGNAL; timer `fflags` other than one unit and
    *   NOTE_ABSTIME, or negative timer `data`; a signal Node.js cannot listen to), `ENOENT` (no
    *   such knote and no EV_ADD), `ENOMEM` (the timer limit); the changes before it stay applied,
    *   the ones after it are not applied.
-   * @throws {Error} (rejects) `EBADF` (kevent) if the queue is closed, before or while waiting.
-   * @throws {Error} (rejects) `EINVAL` (kevent) if the timeout has a negative `sec` or `nsec`, or an
+   * @throws Error (rejects) `EBADF` (kevent) if the queue is closed, before or while waiting.
+   * @throws Error (rejects) `EINVAL` (kevent) if the timeout has a negative `sec` or `nsec`, or an
    *   `nsec` of 1 000 000 000 or more, before any change is applied.
-   * @throws {TypeError} (rejects) ERR_INVALID_ARG_TYPE if changes is not an array, a change is not an
+   * @throws TypeError (rejects) ERR_INVALID_ARG_TYPE if changes is not an array, a change is not an
    *   object, timeout is neither an object nor null, or nevents, a change's field (`ident` and
    *   `filter` are required) or a timeout field (both required) is not a number.
-   * @throws {RangeError} (rejects) ERR_OUT_OF_RANGE if nevents or a timeout field is not an integer
+   * @throws RangeError (rejects) ERR_OUT_OF_RANGE if nevents or a timeout field is not an integer
    *   in its range, or a change's field is not one of its C type: `ident` 0 to 2^53 − 1, `filter`
    *   a short, `flags` a u_short, `fflags` −2^31 to 2^32 − 1, `data` a safe integer.
-   * @throws {Error} (rejects) ERR_ITIMER_MAIN_THREAD_ONLY if a change is an EV_ADD of
+   * @throws Error (rejects) ERR_ITIMER_MAIN_THREAD_ONLY if a change is an EV_ADD of
    *   EVFILT_SIGNAL and this is a Worker, before any change is applied.
    */
   async kevent(changes: readonly KeventChange[] = [], nevents = 0, timeout?: KeventTimeout): Promise<Kevent[]> {

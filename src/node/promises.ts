@@ -229,7 +229,7 @@ export class IntervalIterator<T> implements AsyncIterableIterator<T> {
  * @param options `signal` to end the iteration with an AbortError, `ref` (default true) to keep
  *   the process alive while the interval runs.
  * @returns the iterator, already running: its first tick is `delay` ms after this call.
- * @throws {Error} ERR_ITIMER_NO_ALARM_BACKEND if this call starts the chain and no enabled
+ * @throws Error ERR_ITIMER_NO_ALARM_BACKEND if this call starts the chain and no enabled
  *   backend starts; argument errors are not thrown, the first next() rejects with them.
  */
 export function setInterval<T = void>(delay?: number, value?: T, options: TimerPromiseOptions = {}): IntervalIterator<T> {

@@ -79,10 +79,10 @@ function validateCallback(callback: unknown): asserts callback is (...args: unkn
  *   `TimeoutOverflowWarning`.
  * @param args the arguments `callback` is called with.
  * @returns the armed {@link Timeout}.
- * @throws {TypeError} ERR_INVALID_ARG_TYPE when `callback` is not a function.
- * @throws {TypeError} ERR_INVALID_ARG_TYPE if delay is a symbol or a bigint (which `+delay` cannot convert).
+ * @throws TypeError ERR_INVALID_ARG_TYPE when `callback` is not a function.
+ * @throws TypeError ERR_INVALID_ARG_TYPE if delay is a symbol or a bigint (which `+delay` cannot convert).
  * @throws whatever an object `delay`'s own conversion (`valueOf`, `toString`) throws, as in Node.
- * @throws {Error} ERR_ITIMER_NO_ALARM_BACKEND if this call starts the chain and no enabled backend starts.
+ * @throws Error ERR_ITIMER_NO_ALARM_BACKEND if this call starts the chain and no enabled backend starts.
  */
 export function setTimeout<TArgs extends unknown[]>(callback: (...args: TArgs) => void, delay?: number, ...args: TArgs): Timeout {
   validateCallback(callback);
@@ -98,10 +98,10 @@ export function setTimeout<TArgs extends unknown[]>(callback: (...args: TArgs) =
  *   `TimeoutOverflowWarning`.
  * @param args the arguments `callback` is called with.
  * @returns the armed {@link Timeout}.
- * @throws {TypeError} ERR_INVALID_ARG_TYPE when `callback` is not a function.
- * @throws {TypeError} ERR_INVALID_ARG_TYPE if delay is a symbol or a bigint (which `+delay` cannot convert).
+ * @throws TypeError ERR_INVALID_ARG_TYPE when `callback` is not a function.
+ * @throws TypeError ERR_INVALID_ARG_TYPE if delay is a symbol or a bigint (which `+delay` cannot convert).
  * @throws whatever an object `delay`'s own conversion (`valueOf`, `toString`) throws, as in Node.
- * @throws {Error} ERR_ITIMER_NO_ALARM_BACKEND if this call starts the chain and no enabled backend starts.
+ * @throws Error ERR_ITIMER_NO_ALARM_BACKEND if this call starts the chain and no enabled backend starts.
  */
 export function setInterval<TArgs extends unknown[]>(callback: (...args: TArgs) => void, delay?: number, ...args: TArgs): Timeout {
   validateCallback(callback);

@@ -28,10 +28,10 @@ let timespecScratch: Buffer | undefined;
  * The current time of a clock, as clock_gettime(2).
  * @param clock A `CLOCK_*` name or a clock id (a dynamic or CPU-time clock id included).
  * @returns the clock's current time as `{ sec, nsec }`.
- * @throws {TypeError} ERR_INVALID_ARG_VALUE if clock is a string that is not a `CLOCK_*` name.
- * @throws {TypeError} ERR_INVALID_ARG_TYPE if clock is neither a string nor a number.
- * @throws {RangeError} ERR_OUT_OF_RANGE if clock is a number that is not an integer in the `int` range.
- * @throws {Error} `EINVAL` (clock_gettime) if the kernel has no clock with that id (also: an `_ALARM`
+ * @throws TypeError ERR_INVALID_ARG_VALUE if clock is a string that is not a `CLOCK_*` name.
+ * @throws TypeError ERR_INVALID_ARG_TYPE if clock is neither a string nor a number.
+ * @throws RangeError ERR_OUT_OF_RANGE if clock is a number that is not an integer in the `int` range.
+ * @throws Error `EINVAL` (clock_gettime) if the kernel has no clock with that id (also: an `_ALARM`
  *   clock with no RTC, a CPU-time clock of a gone process); `ENOTSUP` or `ENODEV` for a dynamic
  *   clock whose device does not implement the call or has gone.
  */
@@ -47,10 +47,10 @@ export function clockGettime(clock: ClockInput): Timespec {
  * @param clock A `CLOCK_*` name or a clock id (a dynamic or CPU-time clock id included).
  * @returns the clock's resolution as `{ sec, nsec }`: e.g. 1 ns for CLOCK_MONOTONIC with
  *   high-resolution timers, one tick for the `_COARSE` clocks.
- * @throws {TypeError} ERR_INVALID_ARG_VALUE if clock is a string that is not a `CLOCK_*` name.
- * @throws {TypeError} ERR_INVALID_ARG_TYPE if clock is neither a string nor a number.
- * @throws {RangeError} ERR_OUT_OF_RANGE if clock is a number that is not an integer in the `int` range.
- * @throws {Error} `EINVAL` (clock_getres) if the kernel has no clock with that id (also: an `_ALARM`
+ * @throws TypeError ERR_INVALID_ARG_VALUE if clock is a string that is not a `CLOCK_*` name.
+ * @throws TypeError ERR_INVALID_ARG_TYPE if clock is neither a string nor a number.
+ * @throws RangeError ERR_OUT_OF_RANGE if clock is a number that is not an integer in the `int` range.
+ * @throws Error `EINVAL` (clock_getres) if the kernel has no clock with that id (also: an `_ALARM`
  *   clock with no RTC, a CPU-time clock of a gone process); `ENOTSUP` or `ENODEV` for a dynamic
  *   clock whose device does not implement the call or has gone.
  */
@@ -68,8 +68,8 @@ export function clockGetres(clock: ClockInput): Timespec {
  * unless inherited otherwise).
  * @param nanoseconds 0 to 2 147 483 647: prctl reports the slack in an `int`, so larger values
  *   could be set but not read back.
- * @throws {TypeError} ERR_INVALID_ARG_TYPE if nanoseconds is not a number.
- * @throws {RangeError} ERR_OUT_OF_RANGE if nanoseconds is not an integer from 0 to 2 147 483 647.
+ * @throws TypeError ERR_INVALID_ARG_TYPE if nanoseconds is not a number.
+ * @throws RangeError ERR_OUT_OF_RANGE if nanoseconds is not an integer from 0 to 2 147 483 647.
  */
 export function setTimerSlack(nanoseconds: number): void {
   validateInteger(nanoseconds, 'nanoseconds', 0, C_LIMITS.INT_MAX);

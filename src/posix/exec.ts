@@ -93,14 +93,14 @@ function exec(syscall: string, call: () => number): never {
  * @param file The program: a name searched in PATH, or a path if it contains a slash.
  * @param argv the whole argument vector, `argv[0]` included (as C and Node 23's
  *   `process.execve` take it).
- * @throws {Error} the errno error if the exec fails, with syscall `execvp`: `ENOENT` if no such
+ * @throws Error the errno error if the exec fails, with syscall `execvp`: `ENOENT` if no such
  *   file is found in PATH, `EACCES` if one is found but cannot be executed, or execve(2)'s own
  *   (E2BIG, ENOMEM, ETXTBSY, …). The process is then intact: dispositions and fd flags are put
  *   back and the `afterInParent` handlers have run.
- * @throws {Error} ERR_ITIMER_MAIN_THREAD_ONLY in a Worker, before anything is changed.
- * @throws {TypeError} ERR_INVALID_ARG_TYPE if file is not a string, or argv is not an array of
+ * @throws Error ERR_ITIMER_MAIN_THREAD_ONLY in a Worker, before anything is changed.
+ * @throws TypeError ERR_INVALID_ARG_TYPE if file is not a string, or argv is not an array of
  *   strings (an element's error names it: `argv[1]`).
- * @throws {TypeError} ERR_INVALID_ARG_VALUE if file is empty, or file or an element of argv has a
+ * @throws TypeError ERR_INVALID_ARG_VALUE if file is empty, or file or an element of argv has a
  *   NUL byte (C would cut it short).
  * @example
  * ```js
@@ -122,13 +122,13 @@ export function execvp(file: string, argv: readonly string[]): never {
  * @param path The program's path (not searched in PATH).
  * @param argv The whole argument vector, `argv[0]` included.
  * @param env The environment; default `process.env`.
- * @throws {Error} the errno error if the exec fails, with syscall `execve` (ENOENT, EACCES,
+ * @throws Error the errno error if the exec fails, with syscall `execve` (ENOENT, EACCES,
  *   ENOEXEC, E2BIG, ENOTDIR, ELOOP, ETXTBSY, ENOMEM, …). The process is then intact:
  *   dispositions and fd flags are put back and the `afterInParent` handlers have run.
- * @throws {Error} ERR_ITIMER_MAIN_THREAD_ONLY in a Worker, before anything is changed.
- * @throws {TypeError} ERR_INVALID_ARG_TYPE if path is not a string, argv is not an array of
+ * @throws Error ERR_ITIMER_MAIN_THREAD_ONLY in a Worker, before anything is changed.
+ * @throws TypeError ERR_INVALID_ARG_TYPE if path is not a string, argv is not an array of
  *   strings, or env is neither an object nor an array of strings.
- * @throws {TypeError} ERR_INVALID_ARG_VALUE if path is empty, or path, an element of argv or an
+ * @throws TypeError ERR_INVALID_ARG_VALUE if path is empty, or path, an element of argv or an
  *   environment entry has a NUL byte (C would cut it short).
  */
 export function execve(path: string, argv: readonly string[], env: NodeJS.ProcessEnv | readonly string[] = process.env): never {

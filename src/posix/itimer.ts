@@ -72,8 +72,8 @@ export function getitimer(which: ItimerWhich): Itimerval {
  *   e.g. the `value` of an `itimerval` read back.
  * @returns the whole seconds alarm(2) would return for it: `sec`, plus 1 when `usec` is
  *   500 000 or more, or when `sec` is 0 and `usec` is above 0.
- * @throws {TypeError} ERR_INVALID_ARG_TYPE if remaining is not a plain object, or a field is present and not a number.
- * @throws {RangeError} ERR_OUT_OF_RANGE if a field is not a safe integer.
+ * @throws TypeError ERR_INVALID_ARG_TYPE if remaining is not a plain object, or a field is present and not a number.
+ * @throws RangeError ERR_OUT_OF_RANGE if a field is not a safe integer.
  */
 export function alarmSeconds(remaining: { sec: number; usec: number }): number {
   validateObject(remaining, 'remaining');

@@ -44,9 +44,9 @@ const SIGNAL_NAMES = new Map<number, NodeJS.Signals>(
  *   (`'SIGALRM'`), or a number.
  * @param name The argument's name in the error messages.
  * @returns the signal number (a number given is returned as it is).
- * @throws {TypeError} ERR_INVALID_ARG_VALUE if signal is a string that is not a signal name.
- * @throws {TypeError} ERR_INVALID_ARG_TYPE if signal is neither a string nor a number.
- * @throws {RangeError} ERR_OUT_OF_RANGE if signal is a number that is not an integer in the `int` range.
+ * @throws TypeError ERR_INVALID_ARG_VALUE if signal is a string that is not a signal name.
+ * @throws TypeError ERR_INVALID_ARG_TYPE if signal is neither a string nor a number.
+ * @throws RangeError ERR_OUT_OF_RANGE if signal is a number that is not an integer in the `int` range.
  */
 export function signalNumber(signal: unknown, name = 'signal'): number {
   if (typeof signal === 'string') {
@@ -188,17 +188,17 @@ function queryDisposition(signal: number): Buffer {
  * @param signal The signal, by name or number.
  * @param action `'SIG_DFL'`, `'SIG_IGN'` or a handler; absent, nothing changes.
  * @returns the previous disposition (the current one when `action` is absent).
- * @throws {Error} `EINVAL` (sigaction) for a number that is not a signal (below 1, above 64, or
+ * @throws Error `EINVAL` (sigaction) for a number that is not a signal (below 1, above 64, or
  *   32 and 33, which glibc reserves), and, when `action` is given, for SIGKILL and SIGSTOP.
- * @throws {TypeError} ERR_INVALID_ARG_VALUE for an unknown signal name, an `action` that is not
+ * @throws TypeError ERR_INVALID_ARG_VALUE for an unknown signal name, an `action` that is not
  *   `'SIG_DFL'`, `'SIG_IGN'` or a function, or a handler for a signal Node.js has no name for
  *   (the real-time signals).
- * @throws {TypeError} ERR_INVALID_ARG_TYPE if signal is neither a string nor a number.
- * @throws {RangeError} ERR_OUT_OF_RANGE if signal is a number that is not an integer in the `int` range.
- * @throws {Error} ERR_ITIMER_MAIN_THREAD_ONLY if `action` is given in a Worker.
- * @throws {Error} ERR_ITIMER_SIGNAL_LISTENERS for `'SIG_DFL'` or `'SIG_IGN'` while the signal has
+ * @throws TypeError ERR_INVALID_ARG_TYPE if signal is neither a string nor a number.
+ * @throws RangeError ERR_OUT_OF_RANGE if signal is a number that is not an integer in the `int` range.
+ * @throws Error ERR_ITIMER_MAIN_THREAD_ONLY if `action` is given in a Worker.
+ * @throws Error ERR_ITIMER_SIGNAL_LISTENERS for `'SIG_DFL'` or `'SIG_IGN'` while the signal has
  *   `process.on` listeners added by neither itimer nor this function.
- * @throws {Error} ERR_ITIMER_SIGNAL_IN_USE for `'SIG_IGN'` on a signal the timer chain uses
+ * @throws Error ERR_ITIMER_SIGNAL_IN_USE for `'SIG_IGN'` on a signal the timer chain uses
  *   (SIGALRM on the `unix` backend).
  * @example
  * ```js
@@ -296,13 +296,13 @@ const SIGPROCMASK_HOW = { block: SIG_BLOCK, unblock: SIG_UNBLOCK, setmask: SIG_S
  * @param how `'block'`, `'unblock'`, `'setmask'` or the `SIG_*` number.
  * @param signals The set; omitted, the mask is only read.
  * @returns the previous mask as signal numbers (names: `os.constants.signals`).
- * @throws {TypeError} ERR_INVALID_ARG_VALUE if how is an unknown name, or a signal of the set an
+ * @throws TypeError ERR_INVALID_ARG_VALUE if how is an unknown name, or a signal of the set an
  *   unknown signal name.
- * @throws {TypeError} ERR_INVALID_ARG_TYPE if how is not a string or a number, signals is given and
+ * @throws TypeError ERR_INVALID_ARG_TYPE if how is not a string or a number, signals is given and
  *   not an array, or a signal of it is neither a string nor a number.
- * @throws {RangeError} ERR_OUT_OF_RANGE if how is a number that is not an integer in the `int`
+ * @throws RangeError ERR_OUT_OF_RANGE if how is a number that is not an integer in the `int`
  *   range, or a signal of the set is not an integer from 1 to 64.
- * @throws {Error} `EINVAL` (sigprocmask) for a `how` number other than 0, 1 and 2 when signals
+ * @throws Error `EINVAL` (sigprocmask) for a `how` number other than 0, 1 and 2 when signals
  *   is given (the kernel does not look at `how` when the mask is only read).
  */
 export function sigprocmask(how: keyof typeof SIGPROCMASK_HOW | number, signals?: readonly SignalInput[]): number[] {
@@ -414,14 +414,14 @@ export interface SignalInfo {
  * @param timeout Maximum wait (`{ sec, nsec }` or seconds); omitted, waits indefinitely.
  * @param signals The set of signals to take, by name or number (1 to 64).
  * @returns the signal's info, or `null` when the timeout passed (`EAGAIN`).
- * @throws {TypeError} ERR_INVALID_ARG_TYPE if signals is not an array, a signal of it is neither a
+ * @throws TypeError ERR_INVALID_ARG_TYPE if signals is not an array, a signal of it is neither a
  *   string nor a number, or timeout is neither a plain object nor a number, or has a field
  *   that is not a number.
- * @throws {TypeError} ERR_INVALID_ARG_VALUE if a signal of the set is an unknown signal name.
- * @throws {RangeError} ERR_OUT_OF_RANGE if a signal of the set is not an integer from 1 to 64, a
+ * @throws TypeError ERR_INVALID_ARG_VALUE if a signal of the set is an unknown signal name.
+ * @throws RangeError ERR_OUT_OF_RANGE if a signal of the set is not an integer from 1 to 64, a
  *   timeout field is not a safe integer, or a timeout in seconds is not finite or beyond
  *   ±9 007 199 (where a double no longer holds nanoseconds).
- * @throws {Error} `EINVAL` (sigtimedwait) if the timeout's `sec` is negative or its `nsec` outside
+ * @throws Error `EINVAL` (sigtimedwait) if the timeout's `sec` is negative or its `nsec` outside
  *   0 to 999 999 999; `EINTR` if a signal outside the set, with a handler, interrupted the wait.
  */
 export function sigtimedwait(signals: readonly SignalInput[], timeout?: TimespecInput): SignalInfo | null {

@@ -130,8 +130,8 @@ export function toTimespec(input: unknown, name: string): Timespec {
  * @param time `{ sec, usec }` (a timeval: it has a `usec` field) or `{ sec, nsec }`; a
  *   missing field is 0, and the sub-second field is not range-checked.
  * @returns the time in seconds, with the fraction.
- * @throws {TypeError} ERR_INVALID_ARG_TYPE if time is not a plain object, or a field is present and not a number.
- * @throws {RangeError} ERR_OUT_OF_RANGE if a field is not a safe integer.
+ * @throws TypeError ERR_INVALID_ARG_TYPE if time is not a plain object, or a field is present and not a number.
+ * @throws RangeError ERR_OUT_OF_RANGE if a field is not a safe integer.
  */
 export function toSeconds(time: Timeval | Timespec): number {
   validateObject(time, 'time');

@@ -94,12 +94,12 @@ export class PosixTimer implements Disposable {
    *   period. Each `{ sec, nsec }` (missing fields 0) or a number of seconds.
    * @param flags 0 or `TIMER_ABSTIME`.
    * @returns the previous setting (remaining time, relative).
-   * @throws {Error} `EINVAL` (timer_settime) once the timer is deleted (without a call), or from the
+   * @throws Error `EINVAL` (timer_settime) once the timer is deleted (without a call), or from the
    *   kernel if a `sec` is negative or an `nsec` is outside 0 to 999 999 999.
-   * @throws {TypeError} ERR_INVALID_ARG_TYPE if spec is not a plain object (undefined disarms), its
+   * @throws TypeError ERR_INVALID_ARG_TYPE if spec is not a plain object (undefined disarms), its
    *   `value` or `interval` is neither a plain object nor a number, a field is not a number, or
    *   flags is not a number.
-   * @throws {RangeError} ERR_OUT_OF_RANGE if a field is not a safe integer, a number of seconds is
+   * @throws RangeError ERR_OUT_OF_RANGE if a field is not a safe integer, a number of seconds is
    *   not finite or beyond ±9 007 199 (where a double no longer holds nanoseconds), or flags is
    *   not an integer in the `int` range.
    */
@@ -115,7 +115,7 @@ export class PosixTimer implements Disposable {
    * The time left to the next expiry (zero when disarmed) and the interval, as timer_gettime(2).
    * @returns the time left before the next expiration (relative, even for an absolute
    *   setting) and the reload interval, each as `{ sec, nsec }`.
-   * @throws {Error} `EINVAL` (timer_gettime) once the timer is deleted, without calling the kernel.
+   * @throws Error `EINVAL` (timer_gettime) once the timer is deleted, without calling the kernel.
    */
   gettime(): Itimerspec {
     this.#live('timer_gettime');
@@ -127,7 +127,7 @@ export class PosixTimer implements Disposable {
    * The overrun count of the last delivered expiry signal: expirations that happened while
    * the signal was still pending, capped at INT_MAX, as timer_getoverrun(2).
    * @returns the overrun count, from 0 to 2 147 483 647.
-   * @throws {Error} `EINVAL` (timer_getoverrun) once the timer is deleted, without calling the kernel.
+   * @throws Error `EINVAL` (timer_getoverrun) once the timer is deleted, without calling the kernel.
    */
   getoverrun(): number {
     this.#live('timer_getoverrun');
@@ -154,19 +154,19 @@ export class PosixTimer implements Disposable {
  *   CAP_WAKE_ALARM and an RTC), or a name.
  * @param event How expiry is notified; omitted, as a NULL `sevp` (SIGALRM to the process).
  * @returns the new timer, disarmed; delete it with {@link PosixTimer.delete} (or `using`).
- * @throws {Error} ERR_ITIMER_MAIN_THREAD_ONLY in a Worker, unless the event's notification is
+ * @throws Error ERR_ITIMER_MAIN_THREAD_ONLY in a Worker, unless the event's notification is
  *   SIGEV_NONE (`'none'`): the default event signals the process.
- * @throws {TypeError} ERR_INVALID_ARG_VALUE if clock is an unknown name, `event.notify` is neither
+ * @throws TypeError ERR_INVALID_ARG_VALUE if clock is an unknown name, `event.notify` is neither
  *   `'signal'`, `'none'`, `'thread-id'` nor a number, or is SIGEV_THREAD, or `event.signal` is an
  *   unknown signal name.
- * @throws {TypeError} ERR_INVALID_ARG_TYPE if event is not a plain object, clock or `event.signal`
+ * @throws TypeError ERR_INVALID_ARG_TYPE if event is not a plain object, clock or `event.signal`
  *   is neither a string nor a number, or `event.value` / `event.threadId` is not a number.
- * @throws {RangeError} ERR_OUT_OF_RANGE if a number (clock, `notify`, `signal`, `value`,
+ * @throws RangeError ERR_OUT_OF_RANGE if a number (clock, `notify`, `signal`, `value`,
  *   `threadId`) is not an integer in the `int` range.
- * @throws {Error} `EINVAL` (timer_create) for a clock id the kernel does not know, an unknown
+ * @throws Error `EINVAL` (timer_create) for a clock id the kernel does not know, an unknown
  *   `SIGEV_*` number, a signal outside 1 to 64 for a signalling timer, or a `threadId` that is
  *   not a thread of this process.
- * @throws {Error} `ENOTSUP` (timer_create) for a clock that has no timers (CLOCK_MONOTONIC_RAW,
+ * @throws Error `ENOTSUP` (timer_create) for a clock that has no timers (CLOCK_MONOTONIC_RAW,
  *   the `_COARSE` clocks) or an `_ALARM` clock with no RTC; `EPERM` for an `_ALARM` clock without
  *   CAP_WAKE_ALARM; `EAGAIN` if the kernel cannot allocate the timer (RLIMIT_SIGPENDING).
  * @example
