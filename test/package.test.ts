@@ -75,6 +75,11 @@ test('the tarball: a plain npm install with no compiler on PATH; ESM, CommonJS a
   t.false(installed.includes('@2060.io'), 'the ffi-napi driver is opt-in, not installed');
 
   t.is(node(project, '--input-type=module', '-e', "import { alarm, ITIMER_REAL } from 'itimer'; console.log(alarm(0), ITIMER_REAL);"), '0 0');
+  // The entry points are bundled (scripts/bundle.js): each imports only shared chunks and builtins.
+  for (const entry of ['dist/index.js', 'dist/node/timers.js', 'dist/node/promises.js']) {
+    const imports = [...readFileSync(join(project, 'node_modules/itimer', entry), 'utf8').matchAll(/^(?:import|export)\b[^;]*?from\s*"([^"]+)"/gm)].map((m) => m[1]!);
+    t.true(imports.length > 0 && imports.every((path) => /\/chunks\/chunk-\w+\.js$/.test(path) || path.startsWith('node:')), `${entry} imports ${imports.join(', ')}`);
+  }
   // npm 11 asks users to approve install scripts: koffi's is not needed.
   const noScripts = tempDir(t, 'itimer-user-');
   writeFileSync(join(noScripts, 'package.json'), JSON.stringify({ name: 'user', version: '1.0.0', private: true }));

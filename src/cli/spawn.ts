@@ -6,7 +6,8 @@
  */
 import type { ChildProcess, SpawnOptions } from 'node:child_process';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { itimerError } from '../host/index.js';
 import { cString, cStringArray, invalidArgType, invalidArgValue, outOfRange, validateObject } from '../posix/validate.js';
@@ -15,15 +16,34 @@ import { EXEC_SECONDS_MAX, execArguments } from './commands/exec.js';
 
 export type { ExecItimers, ExecTimers, ItimerSeconds } from './commands/exec.js';
 
-/** The CLI's own file; computed on use, so that importing itimer into a bundle works. */
+/** The `name` of the package.json at `path`, if it is one. */
+function packageName(path: string): unknown {
+  try {
+    return (JSON.parse(readFileSync(path, 'utf8')) as { name?: unknown }).name;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The CLI's own file, found from the itimer package this module belongs to (the nearest
+ * package.json named itimer, above it): `dist/cli/main.js`, or `src/cli/main.ts` when run
+ * from source. Computed on use, so that importing itimer into a bundle works: a bundle of
+ * the user's (CommonJS: no `import.meta.url`; ESM: no itimer package around it) has no CLI.
+ */
 function cliPath(): string {
   const here = (import.meta as { url?: string }).url;
-  const path = here === undefined ? undefined : fileURLToPath(new URL(`./main${here.endsWith('.ts') ? '.ts' : '.js'}`, here));
-  if (path === undefined || !existsSync(path)) {
-    // A CommonJS bundle has no import.meta.url; an ESM bundle has one, with no CLI beside it.
-    throw itimerError('ERR_ITIMER_NO_CLI', 'spawnWithTimers() runs the itimer CLI file, which a bundle does not have: install itimer as a package to use it');
+  if (here !== undefined) {
+    for (let dir = dirname(fileURLToPath(here)); ; dir = dirname(dir)) {
+      if (packageName(join(dir, 'package.json')) === 'itimer') {
+        const path = join(dir, here.endsWith('.ts') ? 'src/cli/main.ts' : 'dist/cli/main.js');
+        if (existsSync(path)) return path;
+        break;
+      }
+      if (dirname(dir) === dir) break;
+    }
   }
-  return path;
+  throw itimerError('ERR_ITIMER_NO_CLI', 'spawnWithTimers() runs the itimer CLI file, which a bundle does not have: install itimer as a package to use it');
 }
 
 /** Flags of this process that the trampoline needs too (loaders); with a value when `=` is not used. */

@@ -1,8 +1,9 @@
 /**
  * The host layer: the only part of itimer that touches an FFI library.
  *
- * The FFI driver is loaded lazily, on the first call that needs libc, so importing
- * itimer costs nothing and the library can be bundled into a V8 startup snapshot.
+ * The FFI driver is loaded lazily, on the first call that needs libc (or on the first turn
+ * of the event loop after the import), so importing itimer loads no native code and the
+ * library can be bundled into a V8 startup snapshot.
  * The driver is chosen by {@link selectFfiDriver}, else the `ITIMER_FFI` environment
  * variable (`koffi`, the default, or `ffi-napi`).
  * @module
