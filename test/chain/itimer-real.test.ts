@@ -157,9 +157,9 @@ test("moving onto unix hands the kernel's ITIMER_REAL back if the unix backend t
      const real = itimer.getitimer('real');
      console.log(report.active, report.messages.some((m) => m.startsWith('Could not start unix: faked')), real.value.sec >= 29, real.interval.sec);
      itimer.setitimer('real', {});
-     itimer.sigaction('SIGALRM', () => console.log('the handler got SIGALRM: the failed start left no claim on it'));
-     process.kill(process.pid, 'SIGALRM');
-     setTimeout(() => {}, 200);`,
+     const keepAlive = setInterval(() => {}, 1000); // a signal listener does not keep the process alive
+     itimer.sigaction('SIGALRM', () => { console.log('the handler got SIGALRM: the failed start left no claim on it'); clearInterval(keepAlive); });
+     process.kill(process.pid, 'SIGALRM');`,
     'libuv',
   );
   t.is(r.stdout, 'libuv true true 7\nthe handler got SIGALRM: the failed start left no claim on it', r.stderr);
