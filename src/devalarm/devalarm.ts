@@ -26,6 +26,7 @@ import { constants } from 'node:os';
 import { illegalConstructor, invalidArgType, invalidArgValue, outOfRange, syscallError } from '../host/index.js';
 import { Timer } from '../chain/timers.js';
 import { getChain } from '../chain/process-chain.js';
+import { onKqueueClose } from '../kqueue/kqueue.js';
 
 /** Where an alarm's expirations go. */
 export interface AlarmEventQueue {
@@ -150,13 +151,14 @@ export function registerEventQueue(queue: AlarmEventQueue): string {
 }
 
 /**
- * @internal Called by {@link Kqueue.close} and {@link AlarmEvents.close}: forgets the queue's
- * id and unbinds the alarms bound to it, so that nothing here keeps a closed queue alive.
+ * Forgets a queue that closed (an {@link AlarmEvents}, or a {@link Kqueue} through the kqueue
+ * layer's close hook): its id and its bindings, so that nothing here keeps it alive.
  */
-export function releaseEventQueue(queue: AlarmEventQueue): void {
+function releaseEventQueue(queue: AlarmEventQueue): void {
   for (const [id, known] of queues) if (known === queue) queues.delete(id);
   for (const alarm of alarms.values()) if (alarm.queue === queue) alarm.queue = undefined;
 }
+onKqueueClose(releaseEventQueue);
 
 /** The names in an `#alarm/aN` directory. */
 const ALARM_DIR_NAMES = ['ctl', 'timer'] as const;

@@ -46,7 +46,6 @@ import type { Timespec } from '../posix/index.js';
 import { invalidArgType, requireMainThread, validateInteger, validateObject, C_LIMITS } from '../posix/validate.js';
 import type { Timer } from '../chain/timers.js';
 import { setTimer } from '../chain/timers.js';
-import { releaseEventQueue } from '../devalarm/devalarm.js';
 
 // ---- constants: FreeBSD's values ----
 
@@ -164,6 +163,14 @@ interface Knote {
 }
 
 const keyOf = (ident: number, filter: number) => `${filter}:${ident}`;
+
+/** Run when a queue closes: the `#alarm` device (a layer above) forgets it there. */
+const closeHooks: ((queue: Kqueue) => void)[] = [];
+
+/** @internal Registers `hook`, run with each Kqueue as it closes. */
+export function onKqueueClose(hook: (queue: Kqueue) => void): void {
+  closeHooks.push(hook);
+}
 
 /**
  * A kevent-style event queue. Close it (or `using`) to release its timers and signal listeners.
@@ -453,7 +460,7 @@ export class Kqueue implements Disposable, AsyncIterable<Kevent> {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    releaseEventQueue(this);
+    for (const hook of closeHooks) hook(this);
     for (const knote of [...this.#knotes.values()]) this.#delete(knote);
     for (const wake of [...this.#waiters]) wake();
   }
