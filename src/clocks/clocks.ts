@@ -425,10 +425,7 @@ export class ClockTimer {
    *   time is a finite number; a refused time leaves the timer as it was.
    */
   modify(expireTime: number): void {
-    if (typeof expireTime !== 'number') throw invalidArgType('expireTime', 'of type number', expireTime);
-    const ns = Math.round(expireTime * this.scale);
-    if (!Number.isFinite(ns)) throw outOfRange('expireTime', 'a finite time', expireTime);
-    this.modifyNs(ns);
+    this.modifyNs(Math.round(this.#scaledNs(expireTime, 'expireTime')));
   }
 
   /**
@@ -471,10 +468,16 @@ export class ClockTimer {
    * @throws RangeError ERR_OUT_OF_RANGE if currentTime is NaN, or not finite in nanoseconds.
    */
   expired(currentTime: number): boolean {
-    if (typeof currentTime !== 'number') throw invalidArgType('currentTime', 'of type number', currentTime);
-    const currentNs = currentTime * this.scale;
-    if (!Number.isFinite(currentNs)) throw outOfRange('currentTime', 'a finite time', currentTime);
+    const currentNs = this.#scaledNs(currentTime, 'currentTime'); // checked whether or not pending
     return this.pending() && this.deadlineNs <= currentNs;
+  }
+
+  /** A time in this timer's scale, as ns: a number whose value in ns is finite. */
+  #scaledNs(time: unknown, name: string): number {
+    if (typeof time !== 'number') throw invalidArgType(name, 'of type number', time);
+    const ns = time * this.scale;
+    if (!Number.isFinite(ns)) throw outOfRange(name, 'a finite time', time);
+    return ns;
   }
 
   /**
