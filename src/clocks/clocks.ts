@@ -425,7 +425,7 @@ export class ClockTimer {
    *   time is a finite number; a refused time leaves the timer as it was.
    */
   modify(expireTime: number): void {
-    this.modifyNs(Math.round(this.#scaledNs(expireTime, 'expireTime')));
+    this.modifyNs(this.#scaledNs(expireTime, 'expireTime'));
   }
 
   /**
@@ -463,7 +463,8 @@ export class ClockTimer {
   /**
    * True when pending and due at `currentTime` (in the timer's scale) (QEMU `qemu_timer_expired`).
    * @param currentTime A time on the timer's clock, in units of its scale.
-   * @returns true if the timer is pending and its expiry is at or before `currentTime`.
+   * @returns true if the timer is pending and its expiry is at or before `currentTime`,
+   *   converted to ns as {@link ClockTimer.modify} converts (rounded to the nearest ns).
    * @throws TypeError ERR_INVALID_ARG_TYPE if currentTime is not a number.
    * @throws RangeError ERR_OUT_OF_RANGE if currentTime is NaN, or not finite in nanoseconds.
    */
@@ -472,10 +473,14 @@ export class ClockTimer {
     return this.pending() && this.deadlineNs <= currentNs;
   }
 
-  /** A time in this timer's scale, as ns: a number whose value in ns is finite. */
+  /**
+   * A time in this timer's scale, in whole ns (rounded to the nearest): the same conversion
+   * for modify and expired, so `expired(t)` holds at the `t` given to `modify(t)` even when
+   * `t * scale` is not exact in floating point.
+   */
   #scaledNs(time: unknown, name: string): number {
     if (typeof time !== 'number') throw invalidArgType(name, 'of type number', time);
-    const ns = time * this.scale;
+    const ns = Math.round(time * this.scale);
     if (!Number.isFinite(ns)) throw outOfRange(name, 'a finite time', time);
     return ns;
   }

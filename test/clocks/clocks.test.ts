@@ -227,6 +227,22 @@ test.serial('runAll and tick follow the chain\'s loop-limit rule: at most loopLi
   virtualClock.driveByHand(false);
 });
 
+test.serial('ClockTimer.expired converts its time as modify does: expired(t) holds at the t given to modify(t), exact or not in floating point', (t) => {
+  const expiryNs = 131_070_000_002 + 2e6; // expiryNs / 1e6 * 1e6 falls below expiryNs in doubles
+  t.true((expiryNs / SCALE_MS) * SCALE_MS < expiryNs);
+  const timer = new ClockTimer(virtualClock, SCALE_MS, () => {});
+  virtualClock.enable(false);
+  try {
+    timer.modify(expiryNs / SCALE_MS);
+    t.is(timer.expireTime(), expiryNs);
+    t.true(timer.expired(expiryNs / SCALE_MS));
+    t.false(timer.expired((expiryNs - 1) / SCALE_MS));
+  } finally {
+    timer.delete();
+    virtualClock.enable(true);
+  }
+});
+
 test.serial('ClockTimer.expired validates currentTime: ERR_INVALID_ARG_TYPE for a non-number, ERR_OUT_OF_RANGE for NaN or a non-finite time', (t) => {
   for (const pending of [false, true]) {
     const timer = new ClockTimer(virtualClock, SCALE_MS, () => {});
