@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 const src = fileURLToPath(new URL('../src/', import.meta.url));
 
 /** Lower layers first; folders of one rank do not import each other. */
-const RANK: Record<string, number> = { host: 0, posix: 1, backends: 2, chain: 3, clocks: 4, kqueue: 4, node: 4, devalarm: 5, cli: 6 };
+const RANK: Record<string, number> = { runtime: 0, host: 1, posix: 2, backends: 3, chain: 4, clocks: 5, kqueue: 5, node: 5, devalarm: 6, cli: 7 };
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? sources(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : []));

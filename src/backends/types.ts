@@ -26,6 +26,17 @@ export interface AlarmBackend {
   /** The signal the backend delivers by, if any. */
   readonly signal?: NodeJS.Signals;
   /**
+   * True when the backend's host timer *is* the process's ITIMER_REAL (the `unix`
+   * backend): while it runs, the chain must serve the user's alarm / setitimer(ITIMER_REAL)
+   * itself and own SIGALRM (chain/sigalrm).
+   */
+  readonly adoptsItimerReal?: boolean;
+  /**
+   * True when the backend can arm *lethally* ({@link AlarmBackend.rearmLethal}): so that
+   * SIGALRM at its default action ends the process at a deadline even if the chain cannot run.
+   */
+  readonly lethal?: boolean;
+  /**
    * Acquires the host timer and arranges for `onAlarm` to run on the event loop when it
    * expires. Throws when the backend cannot work on this host.
    * @param onAlarm called on the event loop (never inside a signal handler) after each expiry
@@ -51,4 +62,13 @@ export interface AlarmBackend {
   rearm(targetNs: number, deltaNs: number): void;
   /** Disarms the host timer (the chain is empty). */
   disarm(): void;
+  /**
+   * Present when {@link AlarmBackend.lethal}: arms for the chain's head `deltaNs` from now,
+   * and so that SIGALRM at its default action ends the process `lethalDeltaNs` from now
+   * unless the chain re-arms first.
+   * @param deltaNs the head's expiry as a delay in ns from the chain's clock reading.
+   * @param lethalDeltaNs when the process must die unless the chain re-arms, in ns from that reading.
+   * @throws Error the errno error of setitimer or sigaction if the kernel refuses it.
+   */
+  rearmLethal?(deltaNs: number, lethalDeltaNs: number): void;
 }

@@ -29,10 +29,11 @@ const SIGALRM = 14;
 export interface UnixBackend extends AlarmBackend {
   /** Always SIGALRM. */
   readonly signal: 'SIGALRM';
-  /**
-   * Arms for the chain's head `deltaNs` from now, and so that SIGALRM at its default action
-   * ends the process `lethalDeltaNs` from now unless the chain re-arms first.
-   */
+  /** Always true: its host timer is ITIMER_REAL. */
+  readonly adoptsItimerReal: true;
+  /** Always true. */
+  readonly lethal: true;
+  /** See {@link AlarmBackend.rearmLethal}. */
   rearmLethal(deltaNs: number, lethalDeltaNs: number): void;
 }
 
@@ -97,6 +98,8 @@ export function unixBackend(): UnixBackend {
     name: 'unix',
     description: 'setitimer(ITIMER_REAL), one-shot, SIGALRM; the chain then serves alarm/setitimer(ITIMER_REAL) itself',
     signal: 'SIGALRM',
+    adoptsItimerReal: true,
+    lethal: true,
     start(onAlarm) {
       requireMainThread(`The 'unix' backend`);
       listener = () => {

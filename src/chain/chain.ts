@@ -8,7 +8,10 @@
  * minus a spin margin for a waiter that spins. The host alarm — one backend from QEMU's
  * table: timerfd, dynticks, unix, libuv or virtual — is armed for the head's wake time only.
  * When it expires the chain runs a *pass*: one clock reading; every due waiter is collected
- * into a ready list *before* any callback runs; then they run in (deadline, sequence) order.
+ * into a ready list *before* any callback runs; then they run in (deadline, sequence) order,
+ * each through the dispatch path (runtime/dispatch): in the async context it was created in,
+ * with nextTick callbacks and promise jobs drained before the next one and a throw reported
+ * as uncaught before the next one — what Node's `listOnTimeout` does around its timers.
  *
  * - **Cancel wins.** Cancelling a collected waiter that has not run yet takes it out of the
  *   pass and returns true — as libuv's `uv_timer_stop` empties its ready queue, and as Node,
@@ -20,19 +23,22 @@
  *   chain remembers what it armed the host for and skips the syscall when the host already
  *   fires at or before the new target (QEMU dynticks' check, generalised and without the
  *   `timer_gettime`). Cancelling the head leaves the host armed: the early wake-up finds
- *   nothing due (a *poke*) and re-arms for the new head — the libuv behaviour. The host is
- *   never armed for less than the rearm floor (QEMU `MIN_TIMER_REARM_NS`, 250 µs by
- *   default) from now. The one synchronous re-arm is {@link TimerChain.refreshHost}: the
- *   unix backend's *lethal* ITIMER_REAL arming must be in the kernel before the caller's
+ *   nothing due (a *poke*) and re-arms for the new head, as Node's own timer lists do (a
+ *   cancelled list's libuv timer is left to fire). The host is never armed for less than the
+ *   rearm floor (QEMU `MIN_TIMER_REARM_NS`, 250 µs by default) from now. The one synchronous
+ *   re-arm is {@link TimerChain.refreshHost}: a backend's *lethal* arming (the unix backend's
+ *   ITIMER_REAL for a user's alarm with no handler) must be in the kernel before the caller's
  *   next statement, which may be a loop that never yields.
  * - **Spin tail.** A waiter with a spin margin is woken that margin early and the pass
  *   busy-waits on CLOCK_MONOTONIC to its deadline ("native sleep as far as it can be
  *   trusted, then spin", Rust `spin_sleep`): precision below the kernel's wake-up latency,
  *   at the price of a blocked event loop for up to the margin. The automatic margin is
- *   calibrated from the chain's own wake-ups: the 95th percentile of the last 64 wake-up
- *   latenesses (how long after the armed time the pass started) plus a quarter, bounded to
- *   [{@link SPIN_MARGIN_MIN_NS}, {@link SPIN_MARGIN_AUTO_MAX_NS}], 300 µs before the first
- *   wake-up. No pass busy-waits beyond {@link SPIN_MARGIN_MAX_NS} past its clock reading.
+ *   calibrated from the chain's own wake-ups (chain/spin-calibration). No pass busy-waits
+ *   beyond {@link SPIN_MARGIN_MAX_NS} past its clock reading.
+ * - **A failing host.** A backend whose re-arm throws (its fd closed under it, say) leaves
+ *   the chain consistent: nothing is lost from the heap, the host counts as unarmed, and the
+ *   chain's `onHostFailure` decides (the process chain moves to the next backend that starts
+ *   and warns; a private chain reports the error as uncaught).
  *
  * Deadlines are integer nanoseconds of CLOCK_MONOTONIC, as plain numbers counted from a
  * process-local origin (see backends/time): exact for 104 days of process life, no BigInt
@@ -49,22 +55,24 @@
  *   part of the heap key, never changed in place).
  * - spin change of an armed waiter ({@link TimerChain.setSpin}): O(log n), re-keyed in place
  *   of the heap, keeping its place among equal deadlines.
- * - a pass running k waiters: O(k log n), one clock reading (plus the busy-wait's), at most
- *   one host re-arm; with the timerfd backend (absolute deadlines) no second clock reading.
+ * - a pass running k waiters: O(k log n), one clock reading (plus the busy-wait's) that the
+ *   host re-arm reuses, at most one host re-arm, and per callback one `runInAsyncScope` and
+ *   one drain of Node's queues (inside a native wake-up).
  * - memory: the waiter object itself (its heap slot is one array element).
  *
  * ## Tie-break rules
  *
  * Equal deadlines run in the order they were armed (FIFO; "the newer one goes last"),
  * whatever their spin margins. A waiter due exactly at the pass's clock reading is due
- * (deadline <= now). A callback that throws does not stop the pass: the other waiters run,
- * and the error is rethrown on the next tick, where Node reports uncaught timer errors.
+ * (deadline <= now). A callback that throws does not stop the pass: its error is reported
+ * as uncaught (before the next callback, inside a native wake-up) and the other waiters run.
  *
  * ## Invariants
  *
- * - A waiter is in the heap, in a running pass's ready list, or idle (see timer-list).
+ * - A waiter is in the heap, in a running pass's ready list, or idle (see timer-list); the
+ *   chain's list is its owner while it is armed.
  * - The keep-alive handle is ref'd exactly when some armed waiter keeps the process alive
- *   and the backend is not `virtual`.
+ *   and the backend is not `virtual` (the release waits for the deferred flush).
  * - `#hostTargetNs` is the time the host alarm will fire (Infinity: it will not, or it
  *   already has); the host is armed no later than the head's wake time once the microtask
  *   queue has drained.
@@ -72,128 +80,27 @@
  *   spinner after its busy-wait, and the backends never fire early.
  * @module
  */
-import { startupSnapshot } from 'node:v8';
-import type { AlarmBackend, BackendName, UnixBackend, VirtualBackend } from '../backends/index.js';
+import type { AlarmBackend, BackendName, VirtualBackend } from '../backends/index.js';
 import { monotonicNowNs } from '../backends/index.js';
 import { itimerError } from '../host/errors.js';
-import { invalidArgType, outOfRange, validateInteger } from '../posix/validate.js';
+import { invalidArgType, validateInteger } from '../posix/validate.js';
+import { guardWake, reportUncaught } from '../runtime/dispatch.js';
+import { nodeQueueMicrotask } from '../runtime/node-timers.js';
+import { DEFAULT_LOOP_LIMIT, drive, validateLoopLimit } from './drive.js';
 import { wakeNs } from './heap.js';
+import { KeepAlive } from './keep-alive.js';
+import { RunawayWatch } from './runaway.js';
+import { SpinCalibration } from './spin-calibration.js';
 import type { PassStats } from './timer-list.js';
-import { alreadyArmedError, IDLE, TimerList } from './timer-list.js';
-
-export { rethrowLater } from './timer-list.js';
+import { alreadyArmedError, foreignTimerError, TimerList } from './timer-list.js';
+import { checkDeadline, checkSpinRequest, SPIN_MARGIN_MAX_NS, Waiter } from './waiter.js';
 
 /** QEMU's `MIN_TIMER_REARM_NS`: the default rearm floor. */
 export const MIN_TIMER_REARM_NS = 250_000;
-/** The largest spin margin, fixed or automatic, and the longest busy-wait of one pass: 2 ms. */
-export const SPIN_MARGIN_MAX_NS = 2_000_000;
-/** The smallest automatic spin margin: 50 µs. */
-export const SPIN_MARGIN_MIN_NS = 50_000;
-/** The largest automatic spin margin: 1 ms. */
-export const SPIN_MARGIN_AUTO_MAX_NS = 1_000_000;
-/** The automatic spin margin before the chain has seen a wake-up: 300 µs. */
-export const SPIN_MARGIN_INITIAL_NS = 300_000;
-/** Wake-up latenesses kept for the automatic margin. */
-const LATENESS_SAMPLES = 64;
-
-/** Passes in a row that find waiters already due before a warning about a runaway loop. */
-const RUNAWAY_PASSES = 10_000;
-
-/** The error for a timer that keeps re-arming itself while time is driven by hand. */
-export function loopLimitError(loopLimit: number, unit: string): Error {
-  return itimerError('ERR_ITIMER_LOOP_LIMIT', `Aborting after ${loopLimit} ${unit}, assuming an infinite loop: a timer keeps re-arming itself`);
-}
-
-/** Validates the `loopLimit` of the hand-driving calls: an integer from 1 to 2^31-1. */
-export function validateLoopLimit(loopLimit: unknown): number {
-  return validateInteger(loopLimit, 'loopLimit', 1, 2 ** 31 - 1);
-}
-
-/**
- * A chain entry. Subclasses (the public `Timer`) override {@link Waiter.fire} instead of
- * allocating a closure per timer.
- *
- * Invariants: armed exactly while in the chain's heap or in a running pass's ready list;
- * `spinMarginNs` holds both the spin asked for and the margin in force — 0: none; > 0: a
- * fixed margin; < 0: the automatic margin, resolved at each arm to minus the chain's
- * current one. (One field rather than two: a timer's size is most of the chain's memory.)
- * `deadlineNs` and `spinMarginNs` make the heap key: while armed they change only through
- * the chain ({@link TimerChain.rearmAbsolute}, {@link TimerChain.setSpin}).
- */
-export class Waiter {
-  /**
-   * Deadline in ns on the chain's time base. Set it while the waiter is not armed; an armed
-   * one is moved with {@link TimerChain.rearmAbsolute} (writing the field would corrupt the heap).
-   */
-  deadlineNs = 0;
-  /** @internal Insertion sequence (tie-break). */
-  seq = 0;
-  /** @internal Heap position, or IDLE / READY (see timer-list). */
-  heapIndex = IDLE;
-  /** Whether this waiter keeps the process alive while armed (change it with `TimerChain.setRef`). */
-  keepsAlive = true;
-  /** @internal The spin margin (see the class notes for its sign). */
-  spinMarginNs = 0;
-  /** @internal What {@link Waiter.fire} calls. */
-  callback: (value: number) => void;
-
-  /**
-   * A waiter that will call `callback` with the pass's clock reading when due; not armed.
-   * @param callback called by {@link Waiter.fire} with the pass's clock reading, in ns on the chain's time base.
-   * @throws Never: the callback is stored unchecked (a non-function fails only when the waiter fires).
-   */
-  constructor(callback: (nowNs: number) => void) {
-    this.callback = callback;
-  }
-
-  /**
-   * Runs when due, with the clock reading at which it runs.
-   * @param nowNs the clock reading of the pass, in ns on the chain's time base (at or after the deadline).
-   * @throws whatever the callback throws; a pass catches it, runs the other due waiters, and
-   *   rethrows it on the next tick.
-   */
-  fire(nowNs: number): void {
-    this.callback(nowNs);
-  }
-
-  /**
-   * The spin tail asked for: 0 for none, -1 for the automatic margin, or a fixed margin in
-   * ns (at most {@link SPIN_MARGIN_MAX_NS}). Set it while the waiter is not armed (the setter
-   * throws `ERR_ITIMER_ALREADY_ARMED` otherwise, changing nothing); an armed waiter's is
-   * changed with {@link TimerChain.setSpin}, which re-keys it at once.
-   */
-  get spin(): number {
-    const margin = this.spinMarginNs;
-    return margin < 0 ? -1 : margin;
-  }
-
-  /**
-   * Asks for a spin tail: 0 for none, a negative number for the automatic margin, or a margin
-   * in ns (not validated: {@link TimerChain.setSpin} validates). Refused while armed.
-   */
-  set spin(request: number) {
-    if (this.armed) throw alreadyArmedError();
-    this.spinMarginNs = request < 0 ? -SPIN_MARGIN_INITIAL_NS : request;
-  }
-
-  /** True while waiting in the chain (including collected by a pass and not run yet). */
-  get armed(): boolean {
-    return this.heapIndex !== IDLE;
-  }
-}
 
 /** The chain's methods take only its own entries: anything else is refused before any change. */
 function checkWaiter(waiter: unknown): asserts waiter is Waiter {
   if (!(waiter instanceof Waiter)) throw invalidArgType('waiter', 'a Waiter (or Timer)', waiter);
-}
-
-/**
- * A deadline is a finite number: a wrong type is ERR_INVALID_ARG_TYPE, NaN or an infinity
- * ERR_OUT_OF_RANGE. Finite, not necessarily safe: alarm(UINT_MAX) on the chain is 136 years of ns.
- */
-function checkDeadline(deadlineNs: unknown, name: string): void {
-  if (typeof deadlineNs !== 'number') throw invalidArgType(name, 'of type number', deadlineNs);
-  if (!Number.isFinite(deadlineNs)) throw outOfRange(name, 'a finite number', deadlineNs);
 }
 
 /** Counters for benchmarks and diagnostics. */
@@ -208,45 +115,50 @@ export interface ChainOptions {
   rearmFloorNs?: number;
 }
 
+/** @internal What a chain asks of the code that owns ITIMER_REAL and SIGALRM (chain/sigalrm). */
+export interface LethalPolicy {
+  /**
+   * The deadline (chain time base) at which SIGALRM at its default action must end the
+   * process even if the chain cannot run — a user's alarm with no handler — or undefined.
+   */
+  lethalDeadlineNs(): number | undefined;
+}
+
 /**
  * The chain. One per process in normal use (see `getChain`), but constructible for tests.
  */
 export class TimerChain {
   /** Counters, reset with `resetStats`. */
   readonly stats: ChainStats = { rearms: 0, passes: 0, pokes: 0, fired: 0, spins: 0, spinNs: 0 };
-  readonly #list = new TimerList<Waiter>(
+  readonly #list: TimerList<Waiter> = new TimerList<Waiter>(
     () => this.now(),
     (held) => this.#keepAlive(held),
     this.stats,
+    this,
   );
   #backend: AlarmBackend | undefined;
   /** The backend again when it is `virtual` (its clock is the chain's). */
   #virtualTime: VirtualBackend | undefined;
-  #keepAliveHandle: NodeJS.Timeout | undefined;
+  readonly #handle = new KeepAlive();
   /** When the host alarm will fire, on the chain's time base; Infinity when it will not. */
   #hostTargetNs = Number.POSITIVE_INFINITY;
   #dirty = false;
-  /** Whether the keep-alive handle is ref'd now (an unref is deferred to the flush). */
-  #holding = false;
   readonly #flush = () => {
     if (this.#dirty) this.#rearmHost(false);
-    if (this.#holding && this.#list.refCount === 0) this.#release();
+    if (this.#handle.held && this.#list.refCount === 0) this.#handle.release();
   };
-  readonly #onWake = () => this.#wake();
-  #duePasses = 0;
-  #warnedRunaway = false;
-  /** Recent wake-up latenesses in ns (a ring), for the automatic spin margin. */
-  readonly #lateness: number[] = [];
-  #latenessNext = 0;
-  #autoSpinMarginNs = SPIN_MARGIN_INITIAL_NS;
+  readonly #onWake = guardWake(() => this.#wake());
+  readonly #runaway = new RunawayWatch();
+  readonly #calibration = new SpinCalibration();
+  #lethal: LethalPolicy | undefined;
   /** The rearm floor in ns. */
   rearmFloorNs: number;
   /**
-   * When set, the deadline (chain time base) at which SIGALRM at its default action must end
-   * the process even if the chain cannot run — a user's alarm with no handler, on the
-   * `unix` backend — or undefined when there is none.
+   * @internal What to do when the backend's re-arm throws: the process chain moves to
+   * another backend; by default the error is reported as uncaught. Called after the chain
+   * has marked its host unarmed.
    */
-  lethalDeadline: (() => number | undefined) | undefined;
+  onHostFailure: (error: unknown) => void = reportUncaught;
 
   /**
    * A chain with no backend; call {@link TimerChain.start}.
@@ -285,9 +197,14 @@ export class TimerChain {
     return this.#list.running;
   }
 
-  /** The automatic spin margin now, in ns (see the module notes for the rule). */
+  /** The automatic spin margin now, in ns (see chain/spin-calibration for the rule). */
   get autoSpinMarginNs(): number {
-    return this.#autoSpinMarginNs;
+    return this.#calibration.marginNs;
+  }
+
+  /** @internal Sets the policy for lethal arming (the one owner of ITIMER_REAL and SIGALRM). */
+  setLethalPolicy(policy: LethalPolicy | undefined): void {
+    this.#lethal = policy;
   }
 
   /**
@@ -305,9 +222,8 @@ export class TimerChain {
    * Throws what `backend.start` throws, leaving the chain without a backend.
    * @param backend an {@link AlarmBackend}: an object with `start`, `stop`, `rearm` and `disarm` methods.
    * @throws TypeError ERR_INVALID_ARG_TYPE if backend lacks one of those methods; the chain is then unchanged.
-   * @throws Error what `backend.start` throws, after the previous backend was stopped (the
-   *   built-in ones: ERR_ITIMER_MAIN_THREAD_ONLY in a Worker for timerfd, dynticks and unix;
-   *   the errno error of timerfd_create or timer_create, e.g. EMFILE).
+   * @throws Error whatever `backend.start` throws (e.g. ERR_ITIMER_MAIN_THREAD_ONLY in a Worker,
+   *   or the errno error of timerfd_create); the chain is then left without a backend.
    * @throws Error the errno error of the backend's first `rearm`, if it fails (the backend then stays in place).
    */
   start(backend: AlarmBackend): void {
@@ -318,7 +234,7 @@ export class TimerChain {
     this.#backend = backend;
     this.#virtualTime = backend.name === 'virtual' ? (backend as VirtualBackend) : undefined;
     this.#keepAlive(this.#list.refCount > 0);
-    this.#rearmHost(true);
+    this.#rearmHost(true, undefined, true);
   }
 
   /** Stops the backend (QEMU `quit_timers`); waiters stay armed but nothing runs them. */
@@ -328,26 +244,22 @@ export class TimerChain {
     this.#virtualTime = undefined;
     this.#hostTargetNs = Number.POSITIVE_INFINITY;
     backend?.stop();
-    // No handle may outlive a stop: an exec or a snapshot follows it (Node refuses to
-    // snapshot active handles); start() re-creates it.
-    clearInterval(this.#keepAliveHandle);
-    this.#keepAliveHandle = undefined;
-    this.#holding = false;
+    // No handle may outlive a stop: an exec or a snapshot follows it; start() re-creates it.
+    this.#handle.stop();
   }
 
   /**
    * Arms a waiter that is not armed (Akaros `set_alarm`), resolving its spin margin.
    * @param waiter an unarmed {@link Waiter} (or {@link Timer}) whose `deadlineNs` is set.
-   * @throws TypeError ERR_INVALID_ARG_TYPE if waiter is not a Waiter, or waiter.deadlineNs is not a number.
-   * @throws RangeError ERR_OUT_OF_RANGE if waiter.deadlineNs is not a finite number.
-   * @throws Error ERR_ITIMER_ALREADY_ARMED if it is armed. A refused call changes nothing
-   *   (an automatic spin margin is resolved only once the arm is accepted).
+   * @throws TypeError ERR_INVALID_ARG_TYPE if waiter is not a Waiter.
+   * @throws Error ERR_ITIMER_ALREADY_ARMED if it is armed on this chain, ERR_ITIMER_FOREIGN_TIMER
+   *   if it is armed on another. A refused call changes nothing (an automatic spin margin is
+   *   resolved only once the arm is accepted).
    */
   arm(waiter: Waiter): void {
     checkWaiter(waiter);
-    checkDeadline(waiter.deadlineNs, 'waiter.deadlineNs');
-    if (waiter.armed) throw alreadyArmedError();
-    if (waiter.spinMarginNs < 0) waiter.spinMarginNs = -this.#autoSpinMarginNs;
+    if (waiter.armed) throw this.#list.owns(waiter) ? alreadyArmedError() : foreignTimerError();
+    if (waiter.spinMarginNs < 0) waiter.spinMarginNs = -this.#calibration.marginNs;
     if (this.#list.insert(waiter) && !this.#list.inPass) this.#markDirty();
   }
 
@@ -355,7 +267,7 @@ export class TimerChain {
   #markDirty(): void {
     if (this.#dirty) return;
     this.#dirty = true;
-    queueMicrotask(this.#flush);
+    nodeQueueMicrotask(this.#flush);
   }
 
   /**
@@ -366,6 +278,7 @@ export class TimerChain {
    *   (even when called from its own callback), or was never armed.
    * @param waiter the {@link Waiter} (or {@link Timer}) to disarm.
    * @throws TypeError ERR_INVALID_ARG_TYPE if waiter is not a Waiter.
+   * @throws Error ERR_ITIMER_FOREIGN_TIMER if it is armed on another chain (nothing changes).
    */
   cancel(waiter: Waiter): boolean {
     checkWaiter(waiter);
@@ -380,19 +293,20 @@ export class TimerChain {
    * @throws TypeError ERR_INVALID_ARG_TYPE if waiter is not a Waiter or deadlineNs is not a
    *   number; the waiter is then left as it was.
    * @throws RangeError ERR_OUT_OF_RANGE if deadlineNs is NaN or infinite; the waiter is then left as it was.
+   * @throws Error ERR_ITIMER_FOREIGN_TIMER if the waiter is armed on another chain (nothing changes).
    */
   rearmAbsolute(waiter: Waiter, deadlineNs: number): boolean {
     checkWaiter(waiter);
     checkDeadline(deadlineNs, 'deadlineNs');
     const removed = this.#list.remove(waiter);
-    waiter.deadlineNs = deadlineNs;
+    waiter.dueNs = deadlineNs;
     this.arm(waiter);
     return removed;
   }
 
   /**
    * Re-arms the host for the current head now, synchronously — for inputs the chain cannot
-   * see (the unix backend's lethal policy), and before blocking calls such as pause().
+   * see (the lethal policy), and before blocking calls such as pause().
    */
   refreshHost(): void {
     this.#rearmHost(true);
@@ -403,6 +317,7 @@ export class TimerChain {
    * @param waiter the {@link Waiter} (or {@link Timer}) to change.
    * @param ref true to keep the process alive while it is armed, false to let the process exit.
    * @throws TypeError ERR_INVALID_ARG_TYPE if waiter is not a Waiter or ref is not a boolean.
+   * @throws Error ERR_ITIMER_FOREIGN_TIMER if the waiter is armed on another chain (nothing changes).
    */
   setRef(waiter: Waiter, ref: boolean): void {
     checkWaiter(waiter);
@@ -422,95 +337,78 @@ export class TimerChain {
    * @throws TypeError ERR_INVALID_ARG_TYPE if waiter is not a Waiter or spin is not a number.
    * @throws RangeError ERR_OUT_OF_RANGE if spin is not negative and not an integer from 0 to
    *   {@link SPIN_MARGIN_MAX_NS}. A refused call changes nothing.
+   * @throws Error ERR_ITIMER_FOREIGN_TIMER if the waiter is armed on another chain (nothing changes).
    */
   setSpin(waiter: Waiter, spin: number): void {
     checkWaiter(waiter);
-    if (typeof spin !== 'number') throw invalidArgType('spin', 'of type number', spin);
-    if (!(spin < 0)) validateInteger(spin, 'spin', 0, SPIN_MARGIN_MAX_NS);
-    if (this.#list.setSpinMargin(waiter, spin < 0 ? -this.#autoSpinMarginNs : spin) && !this.#list.inPass) this.#markDirty();
+    checkSpinRequest(spin, 'spin');
+    if (this.#list.setSpinMargin(waiter, spin < 0 ? -this.#calibration.marginNs : spin) && !this.#list.inPass) this.#markDirty();
   }
 
   /**
    * Runs one pass: every waiter due now, in deadline order, then re-arms the host. Called
-   * by the backend on expiry; harmless when nothing is due. A call from inside a running
-   * pass does nothing (the running pass re-arms at its end).
+   * by code that knows the host has fired (pause() after a signal); harmless when nothing
+   * is due. A call from inside a running pass does nothing (the running pass re-arms at its end).
    */
   runPass(): void {
     if (this.#list.inPass) return;
-    const nowNs = this.#pass(this.now());
-    this.#rearmHost(false, nowNs);
+    this.#rearmHost(false, this.#pass(this.now()));
   }
 
-  /** The backend's expiry: the host has fired, so it is no longer armed. */
+  /** The backend's expiry (guarded: see runtime/dispatch): the host has fired, so it is no longer armed. */
   #wake(): void {
     const targetNs = this.#hostTargetNs;
     this.#hostTargetNs = Number.POSITIVE_INFINITY;
     if (this.#list.inPass) return;
     const nowNs = this.now();
-    if (targetNs !== Number.POSITIVE_INFINITY) this.#recordLateness(nowNs - targetNs);
+    if (targetNs !== Number.POSITIVE_INFINITY) this.#calibration.record(nowNs - targetNs);
     this.#rearmHost(false, this.#pass(nowNs));
   }
 
   /** Runs a pass at `nowNs`; @returns the clock reading at its end. */
   #pass(nowNs: number): number {
     const endNs = this.#list.runPass(nowNs, this.#virtualTime ? 0 : SPIN_MARGIN_MAX_NS);
-    this.#watchRunaway(endNs);
+    this.#runaway.observe(this.#list.head, endNs);
     return endNs;
-  }
-
-  #recordLateness(latenessNs: number): void {
-    const samples = this.#lateness;
-    if (samples.length < LATENESS_SAMPLES) samples.push(latenessNs);
-    else samples[this.#latenessNext] = latenessNs;
-    this.#latenessNext = (this.#latenessNext + 1) % LATENESS_SAMPLES;
-    if (this.#latenessNext % 16 === 0) {
-      const sorted = [...samples].sort((a, b) => a - b);
-      const p95 = sorted[Math.floor(0.95 * (sorted.length - 1))]!;
-      this.#autoSpinMarginNs = Math.round(Math.min(Math.max(p95 * 1.25, SPIN_MARGIN_MIN_NS), SPIN_MARGIN_AUTO_MAX_NS));
-    }
-  }
-
-  #watchRunaway(nowNs: number): void {
-    const head = this.#list.head;
-    this.#duePasses = head && head.deadlineNs <= nowNs ? this.#duePasses + 1 : 0;
-    if (this.#duePasses >= RUNAWAY_PASSES && !this.#warnedRunaway) {
-      this.#warnedRunaway = true;
-      process.emitWarning(
-        `${RUNAWAY_PASSES} timer passes in a row found timers already due: a callback is probably re-arming itself into the past`,
-        { code: 'ITIMER_RUNAWAY_TIMERS' },
-      );
-    }
   }
 
   /**
    * Arms the host for the head's wake time, no sooner than the rearm floor from now.
    * @param force re-arm even when the host already fires sooner, and disarm when nothing is
    *   armed (the synchronous path of {@link TimerChain.refreshHost}).
-   * @param passNowNs the clock reading of the pass that just ran: reused with a backend that
-   *   takes absolute deadlines, so a pass reads the clock once.
+   * @param passNowNs the clock reading of the pass that just ran, reused: the host is armed
+   *   from a reading at most a pass old, so it fires no earlier than asked (a pass reads the
+   *   clock once).
+   * @param rethrow throw a backend failure to the caller (start) instead of handling it.
    */
-  #rearmHost(force: boolean, passNowNs?: number): void {
+  #rearmHost(force: boolean, passNowNs?: number, rethrow = false): void {
     this.#dirty = false;
-    if (this.#holding && this.#list.refCount === 0) this.#release();
+    if (this.#handle.held && this.#list.refCount === 0) this.#handle.release();
     const backend = this.#backend;
     if (!backend || this.#virtualTime) return;
     const head = this.#list.head;
-    if (!head) {
-      if (force && this.#hostTargetNs !== Number.POSITIVE_INFINITY) {
-        this.stats.rearms++;
-        backend.disarm();
-        this.#hostTargetNs = Number.POSITIVE_INFINITY;
+    try {
+      if (!head) {
+        if (force && this.#hostTargetNs !== Number.POSITIVE_INFINITY) {
+          this.stats.rearms++;
+          this.#hostTargetNs = Number.POSITIVE_INFINITY;
+          backend.disarm();
+        }
+        return;
       }
-      return;
+      const nowNs = passNowNs ?? this.now();
+      const targetNs = Math.max(wakeNs(head), nowNs + this.rearmFloorNs);
+      const lethalAt = backend.lethal ? this.#lethal?.lethalDeadlineNs() : undefined;
+      if (lethalAt === undefined && !force && this.#hostTargetNs <= targetNs) return; // fires sooner already
+      this.stats.rearms++;
+      this.#hostTargetNs = targetNs;
+      if (lethalAt !== undefined) backend.rearmLethal!(targetNs - nowNs, Math.max(lethalAt - nowNs, 0));
+      else backend.rearm(targetNs, targetNs - nowNs);
+    } catch (error) {
+      this.#hostTargetNs = Number.POSITIVE_INFINITY; // nothing is known to be armed
+      if (rethrow) throw error;
+      this.onHostFailure(error);
     }
-    const nowNs = passNowNs !== undefined && backend.absolute ? passNowNs : this.now();
-    const targetNs = Math.max(wakeNs(head), nowNs + this.rearmFloorNs);
-    const lethalAt = backend.name === 'unix' ? this.lethalDeadline?.() : undefined;
-    if (lethalAt === undefined && !force && this.#hostTargetNs <= targetNs) return; // fires sooner already
-    this.stats.rearms++;
-    this.#hostTargetNs = targetNs;
-    if (lethalAt !== undefined) (backend as UnixBackend).rearmLethal(targetNs - nowNs, Math.max(lethalAt - nowNs, 0));
-    else backend.rearm(targetNs, targetNs - nowNs);
   }
 
   /**
@@ -520,21 +418,11 @@ export class TimerChain {
    */
   #keepAlive(held: boolean): void {
     if (!held) {
-      if (this.#holding) this.#markDirty();
+      if (this.#handle.held) this.#markDirty();
       return;
     }
-    if (this.#holding || this.#virtualTime || !this.#backend) return;
-    // While a startup snapshot is built, timers are for the process that will deserialise
-    // it: nothing may keep the builder's event loop from draining.
-    if (startupSnapshot.isBuildingSnapshot()) return;
-    this.#keepAliveHandle ??= setInterval(() => {}, 2 ** 31 - 1);
-    this.#keepAliveHandle.ref();
-    this.#holding = true;
-  }
-
-  #release(): void {
-    this.#keepAliveHandle?.unref();
-    this.#holding = false;
+    if (this.#virtualTime || !this.#backend) return;
+    this.#handle.hold();
   }
 
   // ---- driving virtual time ----
@@ -562,13 +450,15 @@ export class TimerChain {
    * to `targetNs`. The building block of `tick` here and of the asynchronous drivers of
    * `virtualTime`.
    * @param targetNs the virtual time to move toward, in ns; a target in the past does not move time back.
+   * @param one run only the first waiter due at that deadline (the others stay armed for the
+   *   next step), as `@sinonjs/fake-timers` fires one timer per step of its asynchronous drivers.
    * @returns true if a pass ran.
    * @throws Error ERR_ITIMER_NOT_VIRTUAL on any other backend (checked first). (Errors thrown
-   *   by callbacks are rethrown on the next tick, not here.)
+   *   by callbacks are reported as uncaught, not thrown here.)
    * @throws TypeError ERR_INVALID_ARG_TYPE if targetNs is not a number.
    * @throws RangeError ERR_OUT_OF_RANGE if targetNs is NaN or infinite. A refused call changes nothing.
    */
-  stepVirtual(targetNs: number): boolean {
+  stepVirtual(targetNs: number, one = false): boolean {
     const backend = this.#virtual('stepVirtual');
     checkDeadline(targetNs, 'targetNs');
     const due = this.#list.earliestDeadlineNs();
@@ -577,7 +467,8 @@ export class TimerChain {
       return false;
     }
     backend.nowNs = Math.max(backend.nowNs, due);
-    this.#pass(backend.nowNs);
+    if (one) this.#list.runOne(backend.nowNs);
+    else this.#pass(backend.nowNs);
     return true;
   }
 
@@ -594,18 +485,20 @@ export class TimerChain {
    * @throws Error ERR_ITIMER_LOOP_LIMIT if more than loopLimit passes fall due before the
    *   target; the passes already run stay run and time stays at the last one.
    */
-  tick(deltaNs: number, loopLimit = 1000): number {
+  tick(deltaNs: number, loopLimit = DEFAULT_LOOP_LIMIT): number {
     const backend = this.#virtual('tick');
     validateInteger(deltaNs, 'deltaNs', 0, Number.MAX_SAFE_INTEGER - backend.nowNs);
     validateLoopLimit(loopLimit);
     const target = backend.nowNs + deltaNs;
-    let passes = 0;
-    for (let due = this.#list.earliestDeadlineNs(); due !== undefined && due <= target; due = this.#list.earliestDeadlineNs()) {
-      if (++passes > loopLimit) throw loopLimitError(loopLimit, 'timer passes');
-      this.stepVirtual(target);
-    }
+    const passes = drive(() => this.#dueBy(target), () => this.stepVirtual(target), loopLimit);
     backend.nowNs = Math.max(backend.nowNs, target);
     return passes;
+  }
+
+  /** Whether a waiter is due by `targetNs`. */
+  #dueBy(targetNs: number): boolean {
+    const due = this.#list.earliestDeadlineNs();
+    return due !== undefined && due <= targetNs;
   }
 
   /**
@@ -628,15 +521,26 @@ export class TimerChain {
    * @throws RangeError ERR_OUT_OF_RANGE if loopLimit is not an integer from 1 to 2^31-1.
    * @throws Error ERR_ITIMER_LOOP_LIMIT if waiters are still armed after loopLimit passes.
    */
-  runAll(loopLimit = 1000): number {
+  runAll(loopLimit = DEFAULT_LOOP_LIMIT): number {
     this.#virtual('runAll');
     validateLoopLimit(loopLimit);
-    let passes = 0;
-    while (this.#list.size > 0) {
-      if (++passes > loopLimit) throw loopLimitError(loopLimit, 'timer passes');
-      this.next();
-    }
-    return passes;
+    return drive(() => this.#list.size > 0, () => this.next(), loopLimit);
+  }
+
+  /**
+   * @internal The waiters armed now (a copy, in no particular order): what virtual time's
+   * uninstall cancels.
+   */
+  armedWaiters(): Waiter[] {
+    return this.#list.entries();
+  }
+
+  /**
+   * Checks the invariants of the chain's heap and keep-alive count (Go's `timers.verify`).
+   * @throws Error naming the first invariant that does not hold.
+   */
+  verify(): void {
+    this.#list.verify();
   }
 
   /** Zeroes the counters. */
@@ -644,3 +548,4 @@ export class TimerChain {
     Object.assign(this.stats, { rearms: 0, passes: 0, pokes: 0, fired: 0, spins: 0, spinNs: 0 });
   }
 }
+

@@ -1,6 +1,6 @@
 /**
  * A binary min-heap of timer entries keyed by (wake time, insertion sequence), where the
- * wake time is `deadlineNs - |spinMarginNs|` — the deadline itself for every entry that
+ * wake time is `dueNs - |spinMarginNs|` — the deadline itself for every entry that
  * does not spin.
  *
  * Each entry records its own index in the heap array, so removing an arbitrary entry is
@@ -15,8 +15,11 @@
 
 /** What the heap needs of an entry. */
 export interface HeapEntry {
-  /** Deadline in integer nanoseconds on the heap's time base. */
-  deadlineNs: number;
+  /**
+   * Deadline in integer nanoseconds on the heap's time base. Part of the key: its owner
+   * changes it only while the entry is in no heap (owners expose it read-only while armed).
+   */
+  dueNs: number;
   /** Insertion sequence number, set by the heap on every push. */
   seq: number;
   /** Position in the heap array, or negative when not in a heap. */
@@ -28,7 +31,7 @@ export interface HeapEntry {
 /** When an entry wakes: its deadline less the magnitude of its spin margin. */
 export function wakeNs(entry: HeapEntry): number {
   const margin = entry.spinMarginNs;
-  return entry.deadlineNs - (margin < 0 ? -margin : margin);
+  return entry.dueNs - (margin < 0 ? -margin : margin);
 }
 
 function before(a: HeapEntry, b: HeapEntry): boolean {
@@ -83,6 +86,24 @@ export class TimerHeap<E extends HeapEntry> {
     last.heapIndex = index;
     if (index > 0 && before(last, this.items[(index - 1) >> 1]!)) this.#up(index);
     else this.#down(index);
+  }
+
+  /**
+   * Checks the invariants (Go's `timers.verify`): every entry's index is its position, every
+   * parent comes before its children, and no two entries share a sequence number.
+   * @throws Error naming the first invariant that does not hold.
+   */
+  verify(): void {
+    const items = this.items;
+    const seen = new Set<number>();
+    for (let index = 0; index < items.length; index++) {
+      const entry = items[index]!;
+      if (entry.heapIndex !== index) throw new Error(`heap: entry at ${index} records index ${entry.heapIndex}`);
+      if (!Number.isFinite(wakeNs(entry))) throw new Error(`heap: entry at ${index} has a wake time of ${wakeNs(entry)}`);
+      if (seen.has(entry.seq)) throw new Error(`heap: sequence ${entry.seq} appears twice`);
+      seen.add(entry.seq);
+      if (index > 0 && before(entry, items[(index - 1) >> 1]!)) throw new Error(`heap: entry at ${index} comes before its parent`);
+    }
   }
 
   #up(index: number): void {

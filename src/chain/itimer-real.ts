@@ -28,8 +28,8 @@ import { alarmSeconds } from '../posix/index.js';
 import { dieBySignal, isLibraryListener, userListeners, watchClaimedHandler } from '../posix/signals.js';
 import { toTimeval } from '../posix/structs.js';
 import { C_LIMITS, validateInteger, validateObject } from '../posix/validate.js';
-import { Waiter } from './chain.js';
 import type { TimerChain } from './chain.js';
+import { Waiter } from './waiter.js';
 import { activeAlarm, chainStarted, getChain, onBackendSwitch, onQuit } from './process-chain.js';
 
 let intervalNs = 0;
@@ -234,8 +234,9 @@ onForeignAlarm(() => {
 // the kernel's), and goes back to the kernel if the backend then fails to start; off `unix`,
 // the virtual one goes back to the kernel.
 onBackendSwitch((chain, from, to) => {
-  chain.lethalDeadline = () =>
-    realTimer.armed && !listenerBeingAdded && userListeners('SIGALRM').length === 0 ? realTimer.deadlineNs : undefined;
+  chain.setLethalPolicy({
+    lethalDeadlineNs: () => (realTimer.armed && !listenerBeingAdded && userListeners('SIGALRM').length === 0 ? realTimer.deadlineNs : undefined),
+  });
   if (from === 'unix' && to !== 'unix') handBackToKernel(chain);
   else if (to === 'unix' && from !== 'unix') {
     const kernel = posix.setitimer('real', {});

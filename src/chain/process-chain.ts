@@ -9,10 +9,13 @@
 import type { AlarmConfig, BackendName } from '../backends/index.js';
 import { BACKENDS, configMessages, defaultOrder, describeBackends, parseAlarmConfig } from '../backends/index.js';
 import { startupSnapshot } from 'node:v8';
+import { isMainThread } from 'node:worker_threads';
+import { nodeSetImmediate } from '../runtime/node-timers.js';
 import { itimerError } from '../host/errors.js';
 import { preloadFfi } from '../host/index.js';
 import { registerAtFork } from '../posix/atfork.js';
 import { validateInteger } from '../posix/validate.js';
+import { reportUncaught } from '../runtime/dispatch.js';
 import { TimerChain } from './chain.js';
 
 /** What {@link configureAlarms} did. */
@@ -91,7 +94,7 @@ registerAtFork({
     // Deserialising a snapshot runs before the module loader is ready: carry on without FFI,
     // then move to the best backend as soon as the process is up.
     startFirst(restarted, availableAlarms(), true);
-    setImmediate(() => startFirst(restarted, availableAlarms()));
+    nodeSetImmediate(() => startFirst(restarted, availableAlarms()));
   },
 });
 
@@ -103,8 +106,8 @@ const WITHOUT_FFI = new Set<BackendName>(['libuv', 'virtual']);
 // timer armed from then on does not pay for it. Not in a snapshot builder (nothing native
 // may be loaded there), nor when the first backend needs no FFI. An optimisation, so it
 // never throws: a bad ITIMER_CLOCK is reported by the first call that needs a backend.
-if (!startupSnapshot.isBuildingSnapshot()) {
-  setImmediate(() => {
+if (!startupSnapshot.isBuildingSnapshot() && isMainThread) {
+  nodeSetImmediate(() => {
     try {
       if (!WITHOUT_FFI.has(availableAlarms()[0]!)) preloadFfi();
     } catch {
@@ -166,12 +169,34 @@ export function getChain(): TimerChain {
   if (!chain) {
     const created = new TimerChain();
     startFirst(created, availableAlarms());
+    created.onHostFailure = (error) => recoverFromHostFailure(created, error);
     chain = created;
     // On a normal exit the backend stops and releases its host timer and fd (and the
     // unix backend disarms ITIMER_REAL) before the process's other exit listeners run.
     process.on('exit', () => created.stop());
   }
   return chain;
+}
+
+/**
+ * The backend's re-arm failed in a wake-up (its fd closed under it, say): the chain moves to
+ * the next backend of the order that starts (at worst libuv, which cannot fail), so its
+ * timers keep firing, and a warning says what happened. If even that fails, the error is
+ * reported as uncaught: never swallowed.
+ */
+function recoverFromHostFailure(target: TimerChain, error: unknown): void {
+  const failed = target.backendName;
+  const order = availableAlarms();
+  const rest = order.slice(order.indexOf(failed!) + 1);
+  try {
+    startFirst(target, rest.length > 0 ? rest : ['libuv']);
+  } catch (fallbackError) {
+    reportUncaught(new AggregateError([error, fallbackError], `The '${failed}' backend failed and no other could start`));
+    return;
+  }
+  process.emitWarning(`The '${failed}' backend failed to re-arm (${(error as Error)?.message ?? String(error)}); the timer chain moved to '${target.backendName}'`, {
+    code: 'ITIMER_BACKEND_FAILED',
+  });
 }
 
 /** True once the chain exists (it is never torn down, only stopped). */

@@ -18,7 +18,9 @@
  * @module
  */
 import { getChain } from '../chain/process-chain.js';
-import { loopLimitError, validateLoopLimit, Waiter } from '../chain/chain.js';
+import { loopLimitError, validateLoopLimit } from '../chain/drive.js';
+import { Waiter } from '../chain/waiter.js';
+import { AsyncResource } from 'node:async_hooks';
 import { IDLE, TimerList } from '../chain/timer-list.js';
 import { itimerError } from '../host/errors.js';
 import { checked, host, watchReadable } from '../host/index.js';
@@ -131,7 +133,7 @@ export class QemuClock {
    */
   expired(): boolean {
     const head = this.#list.head;
-    return head !== undefined && head.deadlineNs < this.ns;
+    return head !== undefined && head.dueNs < this.ns;
   }
 
   /**
@@ -141,7 +143,7 @@ export class QemuClock {
    */
   deadline(): number {
     const head = this.#list.head;
-    return head ? Math.max(head.deadlineNs - this.ns, 0) : 2 ** 31 - 1;
+    return head ? Math.max(head.dueNs - this.ns, 0) : 2 ** 31 - 1;
   }
 
   // ---- host clock reset notifiers ----
@@ -271,9 +273,9 @@ export class QemuClock {
     const target = this.#virtualBaseNs + deltaNs;
     let ran = 0;
     let rounds = 0;
-    for (let head = this.#list.head; this.#enabled && head && head.deadlineNs <= target; head = this.#list.head) {
+    for (let head = this.#list.head; this.#enabled && head && head.dueNs <= target; head = this.#list.head) {
       if (++rounds > loopLimit) throw loopLimitError(loopLimit, 'rounds');
-      this.#virtualBaseNs = Math.max(this.#virtualBaseNs, head.deadlineNs);
+      this.#virtualBaseNs = Math.max(this.#virtualBaseNs, head.dueNs);
       ran += this.#runTimers();
     }
     this.#virtualBaseNs = target;
@@ -289,7 +291,7 @@ export class QemuClock {
     this.#handDriven('next');
     const head = this.#list.head;
     if (!head || !this.#enabled) return false;
-    this.#virtualBaseNs = Math.max(this.#virtualBaseNs, head.deadlineNs);
+    this.#virtualBaseNs = Math.max(this.#virtualBaseNs, head.dueNs);
     this.#runTimers();
     return true;
   }
@@ -355,7 +357,7 @@ export class QemuClock {
       return;
     }
     // Saturated: a clock time further away than the chain's range never comes in this process.
-    const deadlineNs = Math.min(Math.round(chain.now() + Math.max(head.deadlineNs - this.ns, 0)), Number.MAX_SAFE_INTEGER);
+    const deadlineNs = Math.min(Math.round(chain.now() + Math.max(head.dueNs - this.ns, 0)), Number.MAX_SAFE_INTEGER);
     chain.rearmAbsolute(this.#waiter, deadlineNs);
   }
 }
@@ -371,9 +373,9 @@ export const virtualClock = new QemuClock('virtual');
  * A timer on a QEMU clock, in a scale of ns, µs or ms (QEMU `qemu_new_timer`).
  * Invariant: pending exactly while in its clock's heap.
  */
-export class ClockTimer {
+export class ClockTimer extends AsyncResource {
   /** @internal Expiry in ns on the clock. */
-  deadlineNs = 0;
+  dueNs = 0;
   /** @internal */
   seq = 0;
   /** @internal */
@@ -381,7 +383,9 @@ export class ClockTimer {
   /** @internal Clock timers never spin. */
   readonly spinMarginNs = 0;
   /** @internal Whether the timer keeps the process alive while pending. */
-  keepsAlive = true;
+  refed = true;
+  /** @internal The list it is (or was last) armed on. */
+  list: object | undefined = undefined;
   /** The clock. */
   readonly clock: QemuClock;
   /**
@@ -407,6 +411,7 @@ export class ClockTimer {
     if (!(clock instanceof QemuClock)) throw invalidArgType('clock', 'a QemuClock', clock);
     if (scale !== SCALE_NS && scale !== SCALE_US && scale !== SCALE_MS) throw invalidArgValue('scale', scale, 'must be SCALE_NS, SCALE_US or SCALE_MS');
     if (typeof callback !== 'function') throw invalidArgType('callback', 'of type function', callback);
+    super('ItimerClockTimer', { requireManualDestroy: true });
     this.clock = clock;
     this.scale = scale;
     this.#callback = callback;
@@ -439,7 +444,7 @@ export class ClockTimer {
     if (typeof expireNs !== 'number') throw invalidArgType('expireNs', 'of type number', expireNs);
     if (!Number.isInteger(expireNs)) throw outOfRange('expireNs', 'a finite integer', expireNs);
     this.clock._remove(this);
-    this.deadlineNs = expireNs;
+    this.dueNs = expireNs;
     this.clock._insert(this);
   }
 
@@ -470,7 +475,7 @@ export class ClockTimer {
    */
   expired(currentTime: number): boolean {
     const currentNs = this.#scaledNs(currentTime, 'currentTime'); // checked whether or not pending
-    return this.pending() && this.deadlineNs <= currentNs;
+    return this.pending() && this.dueNs <= currentNs;
   }
 
   /**
@@ -491,7 +496,7 @@ export class ClockTimer {
    *   not pending.
    */
   expireTime(): number {
-    return this.pending() ? this.deadlineNs : -1;
+    return this.pending() ? this.dueNs : -1;
   }
 
   /**
@@ -517,6 +522,6 @@ export class ClockTimer {
    * @returns true unless {@link ClockTimer.unref} was called (and not undone by `ref`).
    */
   hasRef(): boolean {
-    return this.keepsAlive;
+    return this.refed;
   }
 }

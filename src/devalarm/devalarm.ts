@@ -24,7 +24,7 @@
  */
 import { constants } from 'node:os';
 import { illegalConstructor, invalidArgType, invalidArgValue, outOfRange, syscallError } from '../host/index.js';
-import { Timer } from '../chain/timers.js';
+import { Timer } from '../chain/index.js';
 import { getChain } from '../chain/process-chain.js';
 import { onKqueueClose } from '../kqueue/kqueue.js';
 

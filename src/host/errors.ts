@@ -43,6 +43,8 @@ export const ITIMER_ERRORS = {
   ERR_ITIMER_NOT_VIRTUAL: 'a virtual-time control was called while time is not virtual (not driven by hand)',
   /** `arm()` of a timer (chain waiter) that is already armed. */
   ERR_ITIMER_ALREADY_ARMED: 'the timer is already armed: cancel it first, or re-arm it with rearmAbsolute()',
+  /** A timer armed on one chain (or QEMU clock) was given to another one. */
+  ERR_ITIMER_FOREIGN_TIMER: 'the timer is armed on another chain or clock: use that one, or cancel it first',
   /** `next()` of a `timers/promises` interval iterator called again before the previous call resolved. */
   ERR_ITIMER_CONCURRENT_NEXT: 'next() of an interval iterator was called again before the previous tick resolved',
   /** A run of timers exceeded its loop limit: a timer keeps re-arming itself. */

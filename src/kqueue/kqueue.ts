@@ -44,8 +44,8 @@ import { addLibraryListener, removeLibraryListener, signalName } from '../posix/
 import { clockGettime } from '../posix/index.js';
 import type { Timespec } from '../posix/index.js';
 import { invalidArgType, requireMainThread, validateInteger, validateObject, C_LIMITS } from '../posix/validate.js';
-import type { Timer } from '../chain/timers.js';
-import { setTimer } from '../chain/timers.js';
+import type { Timer } from '../chain/index.js';
+import { setTimer } from '../chain/index.js';
 
 // ---- constants: FreeBSD's values ----
 

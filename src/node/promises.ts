@@ -22,7 +22,8 @@
  * @module
  */
 import { invalidArgType } from '../posix/validate.js';
-import { abortError, Timer } from '../chain/timers.js';
+import { Timer } from '../chain/index.js';
+import { abortError } from '../chain/sleep.js';
 import { itimerError } from '../host/errors.js';
 import { nodeDelayMs } from './delay.js';
 

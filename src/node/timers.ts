@@ -30,7 +30,7 @@
  * @module
  */
 import { invalidArgType } from '../posix/validate.js';
-import { clearTimer, Timer } from '../chain/timers.js';
+import { clearTimer, Timer } from '../chain/index.js';
 import { nodeDelayMs } from './delay.js';
 
 export { TIMEOUT_MAX } from './delay.js';

@@ -5,7 +5,8 @@
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
 import type { AlarmBackend } from '../../src/backends/index.js';
-import { TimerChain, Waiter } from '../../src/chain/chain.js';
+import { TimerChain } from '../../src/chain/chain.js';
+import { Waiter } from '../../src/chain/waiter.js';
 import { virtualBackend } from '../../src/backends/virtual.js';
 
 function virtualChain(): TimerChain {
@@ -87,7 +88,8 @@ test('rearmAbsolute reports whether the waiter was still armed', (t) => {
 
 test('a throwing callback loses no other waiter; its error surfaces as an uncaught exception, like a timer error', (t) => {
   const script = `
-    import { TimerChain, Waiter } from './src/chain/chain.ts';
+    import { TimerChain } from './src/chain/chain.ts';
+    import { Waiter } from './src/chain/waiter.ts';
     import { virtualBackend } from './src/backends/virtual.ts';
     const chain = new TimerChain();
     chain.start(virtualBackend());
@@ -325,8 +327,11 @@ test('rearmAbsolute: a wrong-type deadline is ERR_INVALID_ARG_TYPE, a non-finite
   t.true(w.armed);
   t.is(w.deadlineNs, 10);
   const unarmed = new Waiter(() => {});
-  unarmed.deadlineNs = '10' as never;
-  t.throws(() => chain.arm(unarmed), { code: 'ERR_INVALID_ARG_TYPE' });
+  t.throws(() => (unarmed.deadlineNs = '10' as never), { code: 'ERR_INVALID_ARG_TYPE' });
+  t.throws(() => (unarmed.deadlineNs = Number.NaN), { code: 'ERR_OUT_OF_RANGE' });
+  t.is(unarmed.deadlineNs, 0, 'a refused deadline changes nothing');
+  t.throws(() => (w.deadlineNs = 20), { code: 'ERR_ITIMER_ALREADY_ARMED' }, 'the deadline of an armed waiter is read-only');
+  t.is(w.deadlineNs, 10);
   t.false(unarmed.armed);
 });
 

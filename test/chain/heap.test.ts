@@ -5,7 +5,7 @@ import test from 'ava';
 import { TimerHeap } from '../../src/chain/heap.js';
 
 interface Entry {
-  deadlineNs: number;
+  dueNs: number;
   seq: number;
   heapIndex: number;
   spinMarginNs: number;
@@ -30,7 +30,7 @@ test('random pushes, removes and pops match a sorted model; equal deadlines come
   for (let step = 0; step < 20_000; step++) {
     const r = rand();
     if (r < 0.5 || model.length === 0) {
-      const entry = { deadlineNs: Math.floor(rand() * 50), seq: 0, heapIndex: -1, spinMarginNs: 0, name: inserted++ };
+      const entry = { dueNs: Math.floor(rand() * 50), seq: 0, heapIndex: -1, spinMarginNs: 0, name: inserted++ };
       heap.push(entry);
       model.push(entry);
     } else if (r < 0.8) {
@@ -39,11 +39,11 @@ test('random pushes, removes and pops match a sorted model; equal deadlines come
       model = model.filter((e) => e !== victim);
       t.is(victim.heapIndex, -1);
     } else {
-      model.sort((a, b) => a.deadlineNs - b.deadlineNs || a.name - b.name);
+      model.sort((a, b) => a.dueNs - b.dueNs || a.name - b.name);
       const expected = model.shift()!;
       const popped = heap.pop()!;
       if (popped !== expected) {
-        t.fail(`step ${step}: popped ${popped.name}@${popped.deadlineNs}, expected ${expected.name}@${expected.deadlineNs}`);
+        t.fail(`step ${step}: popped ${popped.name}@${popped.dueNs}, expected ${expected.name}@${expected.dueNs}`);
         return;
       }
     }

@@ -25,7 +25,8 @@
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import fc from 'fast-check';
 import { virtualBackend } from '../../src/backends/virtual.js';
-import { TimerChain, Waiter } from '../../src/chain/chain.js';
+import { TimerChain } from '../../src/chain/chain.js';
+import { Waiter } from '../../src/chain/waiter.js';
 import { ClockTimer, SCALE_NS, virtualClock } from '../../src/clocks/clocks.js';
 
 const WAITERS = 5;

@@ -80,7 +80,7 @@ test.serial('timers on the running virtual, realtime and host clocks fire on the
     const timers: ClockTimer[] = [];
     const record = (name: string, index: number) => () => {
       const timer = timers[index]!;
-      if (timer.clock.ns < timer.deadlineNs) fired.push(`${name} EARLY`);
+      if (timer.clock.ns < timer.dueNs) fired.push(`${name} EARLY`);
       fired.push(name);
       if (fired.length === 3) resolve();
     };

@@ -1,5 +1,5 @@
 /**
- * Public timers on the chain: `setTimer`, the `Timer` handle, `sleep` and `alarmSignal`.
+ * The public timer on the chain: the `Timer` handle, `setTimer`, `clearTimer` and `chainNow`.
  *
  * A `Timer` is shaped like Node's `Timeout` (ref / unref / hasRef / refresh / close,
  * `Symbol.dispose`, `Symbol.toPrimitive`) and also offers the Akaros alarm operations:
@@ -7,6 +7,12 @@
  * (true if removed before firing) and `rearmAbsolute`. Timers never fire before their
  * deadline. Periodic timers are re-armed incrementally from the previous deadline, so they
  * do not drift; their callback gets the number of periods missed (the overrun).
+ *
+ * A timer belongs to the chain it is armed on (the process chain, unless a private
+ * `TimerChain` armed it): its periodic re-arm, `cancel`, `refresh` and the rest go to that
+ * chain. Its callback runs in the async context in which the timer was created, as a
+ * `setTimeout` callback runs in the context of its `setTimeout` call; `+timer` is its async
+ * id, from the same counter as Node's own timer ids, so the two can never be confused.
  *
  * The `spin` option trades CPU for precision: the host wakes the chain a margin before the
  * deadline and the chain busy-waits the rest (see the chain module's notes). A periodic
@@ -16,35 +22,11 @@
 import { clockGettime } from '../posix/index.js';
 import { invalidArgType, invalidArgValue, outOfRange } from '../posix/validate.js';
 import type { TimerChain } from './chain.js';
-import { SPIN_MARGIN_MAX_NS, Waiter } from './chain.js';
+import type { Delay, Spin } from './delay.js';
+import { delayToNs, spinOption, validateTimerOptions } from './delay.js';
 import { getChain } from './process-chain.js';
-
-/**
- * A duration: a number of milliseconds (fractions allowed, as precise as a double), a
- * bigint of nanoseconds, or an object of units that are added up.
- */
-export type Delay = number | bigint | DelayUnits;
-
-/** A duration as a sum of units; every field is optional and may be fractional. */
-export interface DelayUnits {
-  /** Nanoseconds. */
-  readonly ns?: number;
-  /** Microseconds. */
-  readonly us?: number;
-  /** Milliseconds. */
-  readonly ms?: number;
-  /** Seconds. */
-  readonly s?: number;
-}
-
-/**
- * The spin tail of a timer: `false` (default) for none; `true` for the chain's automatic
- * margin (calibrated from its own wake-ups, 50 µs to 1 ms); or a fixed margin as a
- * {@link Delay} of at most 2 ms. The host wakes the chain that margin before the deadline
- * and the chain busy-waits the rest, blocking the event loop meanwhile. No effect on
- * virtual time.
- */
-export type Spin = boolean | Delay;
+import type { TimerList } from './timer-list.js';
+import { Waiter } from './waiter.js';
 
 /** Options of a {@link Timer}. */
 export interface TimerConstructorOptions {
@@ -66,79 +48,28 @@ export interface TimerOptions extends TimerConstructorOptions {
 /** A timer callback; periodic timers get the number of periods missed since the last call. */
 export type TimerCallback = (overrun: number) => void;
 
-const UNIT_NS = { ns: 1, us: 1e3, ms: 1e6, s: 1e9 } as const;
-
-/**
- * A delay in integer nanoseconds (rounded to the nearest ns).
- * @param delay a number of milliseconds, a bigint of nanoseconds, or a plain object of
- *   units (`{ ns, us, ms, s }`, each a number, added up; a unit that is `undefined` counts as absent).
- * @param name the argument's name in error messages (default `'delay'`).
- * @returns the delay in whole nanoseconds, from 0 to 2^52 (about 52 days).
- * @throws TypeError ERR_INVALID_ARG_TYPE if delay is not a number, a bigint or a plain
- *   object, or one of its units is neither a number nor undefined.
- * @throws TypeError ERR_INVALID_ARG_VALUE if the object has a key other than ns, us, ms, s.
- * @throws RangeError ERR_OUT_OF_RANGE if the total is NaN, negative, infinite or above 2^52 ns.
- */
-export function delayToNs(delay: unknown, name = 'delay'): number {
-  let ns: number;
-  if (typeof delay === 'number') {
-    ns = delay * 1e6;
-    if (ns >= 0 && ns <= Number.MAX_SAFE_INTEGER / 2) return Math.round(ns); // the common case
-  } else if (typeof delay === 'bigint') ns = Number(delay);
-  else if (typeof delay === 'object' && delay !== null && isPlainObject(delay)) {
-    ns = 0;
-    for (const [unit, value] of Object.entries(delay)) {
-      if (!Object.hasOwn(UNIT_NS, unit)) throw invalidArgValue(name, delay, `has an unknown unit '${unit}' (use ns, us, ms, s)`);
-      if (value === undefined) continue; // as if absent: every field of DelayUnits is optional
-      if (typeof value !== 'number') throw invalidArgType(`${name}.${unit}`, 'of type number', value);
-      ns += value * UNIT_NS[unit as keyof typeof UNIT_NS];
-    }
-  } else throw invalidArgType(name, 'a number of ms, a bigint of ns, or { ns, us, ms, s }', delay);
-  if (!Number.isFinite(ns) || ns < 0 || ns > Number.MAX_SAFE_INTEGER / 2) {
-    throw outOfRange(name, `a finite duration from 0 to ${Math.floor(Number.MAX_SAFE_INTEGER / 2e6)} ms`, typeof delay === 'object' ? ns : delay);
-  }
-  return Math.round(ns);
-}
-
-function isPlainObject(value: object): boolean {
-  const prototype = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
-}
-
-/** A spin option as the waiter's `spin` field: 0 none, -1 automatic, or a margin in ns. */
-function spinOption(spin: unknown, name: string): number {
-  if (spin === undefined || spin === false) return 0;
-  if (spin === true) return -1;
-  const marginNs = delayToNs(spin, name);
-  if (marginNs > SPIN_MARGIN_MAX_NS) throw outOfRange(name, `true, false, or a margin of at most ${SPIN_MARGIN_MAX_NS / 1e6} ms`, marginNs / 1e6);
-  return marginNs;
-}
-
-/** Checks the options object of the timer calls: absent, or an object whose `ref` is a boolean. */
-function validateTimerOptions(options: unknown): void {
-  if (options === undefined) return;
-  if (typeof options !== 'object' || options === null) throw invalidArgType('options', 'of type object', options);
-  const { ref } = options as { ref?: unknown };
-  if (ref !== undefined && typeof ref !== 'boolean') throw invalidArgType('options.ref', 'of type boolean', ref);
-}
-
-let nextId = 1;
-/** Timers whose primitive id was taken (Node's `knownTimersById`), for {@link clearTimer}(id). */
+/** Timers whose primitive id was taken (Node's `knownTimersById`), by id, while armed. */
 const byId = new Map<number, Timer>();
-/** The ids taken, kept off the timer objects (rarely used; saves a field per timer). */
-const idOf = new WeakMap<Timer, number>();
+/** Timers whose primitive id was taken (kept off the timer objects: rarely used, and timers are many). */
+const idTaken = new WeakSet<Timer>();
 
 // Module functions rather than private methods: a class with private methods gives every
-// instance a hidden brand field, and timers are many.
-// Until some timer's id is taken, arm and cancel skip the WeakMap entirely.
+// instance a hidden brand field, and timers are many. Until some timer's id is taken,
+// arm and cancel skip the WeakSet entirely.
+let idsTaken = false;
+
 function rememberId(timer: Timer): void {
-  const id = nextId > 1 ? idOf.get(timer) : undefined;
-  if (id) byId.set(id, timer);
+  if (idsTaken && idTaken.has(timer)) byId.set(timer.asyncId(), timer);
 }
 
 function forgetId(timer: Timer): void {
-  const id = nextId > 1 ? idOf.get(timer) : undefined;
-  if (id) byId.delete(id);
+  if (idsTaken) byId.delete(timer.asyncId());
+}
+
+/** The chain a timer belongs to: the one it was armed on, else the process chain. */
+function chainOf(timer: Waiter): TimerChain {
+  const list = timer.list as TimerList<Waiter> | undefined;
+  return list ? (list.owner as TimerChain) : getChain();
 }
 
 /**
@@ -146,12 +77,12 @@ function forgetId(timer: Timer): void {
  * its deadline is its heap key, which must not change in place.
  */
 function moveDeadline(timer: Timer, deadlineNs: number): void {
-  if (timer.armed) getChain().rearmAbsolute(timer, deadlineNs);
-  else timer.deadlineNs = deadlineNs;
+  if (timer.armed) chainOf(timer).rearmAbsolute(timer, deadlineNs);
+  else timer.dueNs = deadlineNs;
 }
 
 /** Checks a deadline given on the chain's time base: a safe integer number of ns. */
-function validateDeadline(deadlineNs: unknown): void {
+function validateDeadline(deadlineNs: unknown): asserts deadlineNs is number {
   if (typeof deadlineNs !== 'number') throw invalidArgType('deadlineNs', 'of type number', deadlineNs);
   if (!Number.isSafeInteger(deadlineNs)) throw outOfRange('deadlineNs', 'a safe integer', deadlineNs);
 }
@@ -166,11 +97,14 @@ function validateDeadline(deadlineNs: unknown): void {
  * pass has collected but not run yet leaves that pass and runs at its new deadline, in a
  * later pass. `setSpin` on an armed timer re-keys it at once ({@link TimerChain.setSpin}).
  *
- * Invariants: armed exactly while in the chain; `intervalNs > 0` for periodic timers and 0
- * for one-shot ones; an id is allocated only when asked for (`Symbol.toPrimitive`).
- * `refresh()` re-arms for the timer's last relative delay (see {@link Timer.refresh}).
+ * Invariants: armed exactly while in a chain; `intervalNs > 0` for periodic timers and 0
+ * for one-shot ones; `refresh()` re-arms for the timer's last relative delay (see
+ * {@link Timer.refresh}).
  */
 export class Timer extends Waiter implements Disposable {
+  /** The async resource type of timers (async_hooks `init`). */
+  static override resourceType = 'ItimerTimer';
+
   /**
    * The delay refresh() re-arms for: the last one given to setRelative (kept as given: no
    * number box per timer), or, for a periodic timer, minus its period in ns (a negative
@@ -181,12 +115,13 @@ export class Timer extends Waiter implements Disposable {
   #delay: Delay | undefined = undefined;
 
   /**
-   * An unarmed timer (Akaros `init_awaiter`). Set a deadline, then {@link Timer.arm}.
+   * An unarmed timer (Akaros `init_awaiter`). Set a deadline, then {@link Timer.arm}. It runs
+   * its callback in the async context of this call.
    * @param callback called when the timer fires, with the number of periods missed since
    *   the previous call (always 0 for a one-shot timer).
    * @param options `ref` (default true) and `spin` (default false); see {@link TimerConstructorOptions}.
-   * @throws TypeError ERR_INVALID_ARG_TYPE if callback is not a function, options is not an
-   *   object, options.ref is not a boolean, or options.spin is neither a boolean nor a {@link Delay}.
+   * @throws TypeError ERR_INVALID_ARG_TYPE if callback is not a function, options is not a
+   *   plain object, options.ref is not a boolean, or options.spin is neither a boolean nor a {@link Delay}.
    * @throws TypeError ERR_INVALID_ARG_VALUE if options.spin is a units object with an unknown unit.
    * @throws RangeError ERR_OUT_OF_RANGE if the spin margin is negative, not finite, or above 2 ms.
    */
@@ -200,20 +135,24 @@ export class Timer extends Waiter implements Disposable {
     const spin = spinOption(options.spin, 'options.spin');
     super(callback);
     this.spin = spin;
-    if (options.ref === false) this.keepsAlive = false;
+    if (options.ref === false) this.refed = false;
   }
 
-  /** @internal Called by the chain when due. */
+  /** @internal Called by the chain when due, in the timer's async context. */
   override fire(nowNs: number): void {
     let overrun = 0;
     const intervalNs = this.intervalNs;
     if (intervalNs > 0) {
       // Incremental re-arm (Akaros set_awaiter_inc): from the deadline, not from now.
-      overrun = Math.floor((nowNs - this.deadlineNs) / intervalNs);
-      this.deadlineNs += (overrun + 1) * intervalNs;
-      getChain().arm(this);
-    } else forgetId(this);
+      overrun = Math.floor((nowNs - this.dueNs) / intervalNs);
+      this.dueNs += (overrun + 1) * intervalNs;
+      chainOf(this).arm(this);
+      this.callback(overrun);
+      return;
+    }
+    forgetId(this);
     this.callback(overrun);
+    if (!this.armed) this.emitDestroy(); // as Node's one-shot Timeout, unless re-armed meanwhile
   }
 
   /** The period in ns, 0 for a one-shot timer. */
@@ -224,8 +163,9 @@ export class Timer extends Waiter implements Disposable {
 
   /**
    * Sets the deadline `delay` from now (Akaros `set_awaiter_rel`), and the delay
-   * {@link Timer.refresh} re-arms a one-shot timer for. Does not arm an unarmed timer; an
-   * armed one is re-armed at the new deadline (see the class notes).
+   * {@link Timer.refresh} re-arms a one-shot timer for. Now is read first, so the deadline
+   * is the call's. Does not arm an unarmed timer; an armed one is re-armed at the new
+   * deadline (see the class notes).
    * @param delay the time from now: milliseconds, a bigint of nanoseconds, or `{ ns, us, ms, s }`.
    * @returns this timer, for chaining.
    * @throws TypeError ERR_INVALID_ARG_TYPE / ERR_INVALID_ARG_VALUE if delay is not a {@link Delay} (see {@link delayToNs}).
@@ -233,7 +173,12 @@ export class Timer extends Waiter implements Disposable {
    * @throws Error ERR_ITIMER_NO_ALARM_BACKEND if this call starts the chain and no enabled backend starts (see {@link getChain}).
    */
   setRelative(delay: Delay): this {
-    moveDeadline(this, getChain().now() + delayToNs(delay));
+    return this.relativeTo(chainOf(this).now(), delay);
+  }
+
+  /** @internal {@link Timer.setRelative} from a clock reading the caller took. */
+  relativeTo(nowNs: number, delay: Delay): this {
+    moveDeadline(this, nowNs + delayToNs(delay));
     if (this.intervalNs === 0) this.#delay = delay;
     return this;
   }
@@ -275,7 +220,7 @@ export class Timer extends Waiter implements Disposable {
     else throw invalidArgType('unixTime', 'a Date or a bigint of ns', unixTime);
     const wall = clockGettime('CLOCK_REALTIME');
     const wallNs = BigInt(wall.sec) * 1_000_000_000n + BigInt(wall.nsec);
-    const deadlineNs = getChain().now() + Number(unixNs - wallNs);
+    const deadlineNs = chainOf(this).now() + Number(unixNs - wallNs);
     if (!Number.isSafeInteger(deadlineNs)) throw outOfRange('unixTime', 'within 104 days of now', Number(unixNs / 1_000_000n));
     return this.setAbsolute(deadlineNs);
   }
@@ -289,7 +234,7 @@ export class Timer extends Waiter implements Disposable {
    * @throws RangeError ERR_OUT_OF_RANGE if delay is negative, not finite, or above 2^52 ns (about 52 days).
    */
   setIncrement(delay: Delay): this {
-    moveDeadline(this, this.deadlineNs + delayToNs(delay));
+    moveDeadline(this, this.dueNs + delayToNs(delay));
     return this;
   }
 
@@ -321,20 +266,19 @@ export class Timer extends Waiter implements Disposable {
    */
   setSpin(spin: Spin): this {
     const marginNs = spinOption(spin, 'spin');
-    if (this.armed) getChain().setSpin(this, marginNs);
+    if (this.armed) chainOf(this).setSpin(this, marginNs);
     else this.spin = marginNs;
     return this;
   }
 
   /**
-   * Arms the timer at its deadline (Akaros `set_alarm`).
+   * Arms the timer at its deadline (Akaros `set_alarm`), on the chain it belongs to.
    * @returns this timer, for chaining.
    * @throws Error ERR_ITIMER_ALREADY_ARMED if it is armed.
-   * @throws RangeError ERR_OUT_OF_RANGE if the public `deadlineNs` field was set to a non-finite number.
    * @throws Error ERR_ITIMER_NO_ALARM_BACKEND if this call starts the chain and no enabled backend starts (see {@link getChain}).
    */
   arm(): this {
-    getChain().arm(this);
+    chainOf(this).arm(this);
     rememberId(this);
     return this;
   }
@@ -346,8 +290,11 @@ export class Timer extends Waiter implements Disposable {
    *   callback runs, so cancelling it there returns true and stops it).
    */
   cancel(): boolean {
+    if (!this.armed) return false;
     forgetId(this);
-    return getChain().cancel(this);
+    const removed = chainOf(this).cancel(this);
+    if (removed) this.emitDestroy(); // as Node's clearTimeout
+    return removed;
   }
 
   /**
@@ -361,8 +308,9 @@ export class Timer extends Waiter implements Disposable {
    */
   rearmAbsolute(deadlineNs: number): boolean {
     validateDeadline(deadlineNs);
+    const removed = chainOf(this).rearmAbsolute(this, deadlineNs);
     rememberId(this);
-    return getChain().rearmAbsolute(this, deadlineNs);
+    return removed;
   }
 
   /**
@@ -370,7 +318,7 @@ export class Timer extends Waiter implements Disposable {
    * @returns this timer, for chaining.
    */
   ref(): this {
-    getChain().setRef(this, true);
+    this.keepsAlive = true;
     return this;
   }
 
@@ -379,7 +327,7 @@ export class Timer extends Waiter implements Disposable {
    * @returns this timer, for chaining.
    */
   unref(): this {
-    getChain().setRef(this, false);
+    this.keepsAlive = false;
     return this;
   }
 
@@ -389,7 +337,7 @@ export class Timer extends Waiter implements Disposable {
    *   false after unref() or when created with `ref: false`.
    */
   hasRef(): boolean {
-    return this.keepsAlive;
+    return this.refed;
   }
 
   /**
@@ -404,7 +352,8 @@ export class Timer extends Waiter implements Disposable {
    */
   refresh(): this {
     const delay = this.#delay;
-    this.rearmAbsolute(delay === undefined ? this.deadlineNs : getChain().now() + (this.intervalNs || delayToNs(delay)));
+    const chain = chainOf(this);
+    this.rearmAbsolute(delay === undefined ? this.dueNs : chain.now() + (this.intervalNs || delayToNs(delay)));
     return this;
   }
 
@@ -423,14 +372,16 @@ export class Timer extends Waiter implements Disposable {
   }
 
   /**
-   * A numeric id, usable with {@link clearTimer} like Node's timeout ids.
-   * @returns the timer's id: a positive integer allocated on the first call, the same on later
-   *   calls, and never given to another timer.
+   * A numeric id, usable with {@link clearTimer} like Node's timeout ids: the timer's async
+   * id, from the counter Node's own timers take theirs from, so it is never the id of a Node
+   * timer (nor of another itimer timer).
+   * @returns the timer's id: a positive integer, the same on every call.
    */
   [Symbol.toPrimitive](): number {
-    let id = idOf.get(this);
-    if (!id) {
-      idOf.set(this, (id = nextId++));
+    const id = this.asyncId();
+    if (!idTaken.has(this)) {
+      idTaken.add(this);
+      idsTaken = true;
       if (this.armed) byId.set(id, this);
     }
     return id;
@@ -438,9 +389,10 @@ export class Timer extends Waiter implements Disposable {
 }
 
 /**
- * Calls `callback` after `delay`, optionally repeatedly, on the timer chain.
+ * Calls `callback` after `delay`, optionally repeatedly, on the timer chain. The clock is
+ * read as the call begins, so the deadline is the call's plus `delay`.
  * @param callback called when the timer fires, with the number of periods missed since the
- *   previous call (always 0 for a one-shot timer).
+ *   previous call (always 0 for a one-shot timer), in the async context of this call.
  * @param delay milliseconds like setTimeout (fractions kept), a bigint of ns, or `{ ns, us, ms, s }`.
  * @param options `interval` to repeat, `ref`, `spin` (see {@link TimerOptions}).
  * @returns the armed {@link Timer}.
@@ -461,7 +413,9 @@ export class Timer extends Waiter implements Disposable {
  * ```
  */
 export function setTimer(callback: TimerCallback, delay: Delay, options?: TimerOptions): Timer {
-  const timer = new Timer(callback, options).setRelative(delay);
+  const chain = getChain();
+  const nowNs = chain.now(); // first: the deadline is the call's
+  const timer = new Timer(callback, options).relativeTo(nowNs, delay);
   const interval = options === undefined ? false : (options.interval ?? false);
   if (interval !== false) {
     if (interval !== true) delayToNs(interval, 'options.interval'); // refused under its own name
@@ -469,10 +423,11 @@ export function setTimer(callback: TimerCallback, delay: Delay, options?: TimerO
     if (timer.intervalNs === 0) {
       // Node: setInterval(cb, 0) repeats every 1 ms, the first time after 1 ms.
       timer.setInterval(1);
-      if (interval === true) timer.setRelative(1);
+      if (interval === true) timer.relativeTo(nowNs, 1);
     }
   }
-  return timer.arm();
+  chain.arm(timer);
+  return timer;
 }
 
 /**
@@ -480,13 +435,23 @@ export function setTimer(callback: TimerCallback, delay: Delay, options?: TimerO
  * clearTimeout). Anything else is ignored, as clearTimeout ignores it.
  * @param timer a {@link Timer}, or the id its `Symbol.toPrimitive` returned, as a number or its
  *   decimal string.
- * @throws Error ERR_ITIMER_NO_ALARM_BACKEND only for a Timer object given before the chain has
- *   started, if no enabled backend starts then; ids and other values never throw.
+ * @returns true if a timer was disarmed before it fired (what {@link Timer.cancel} returns).
+ * @throws Never: anything that is not a timer or a timer's id is ignored.
  */
-export function clearTimer(timer: Timer | number | string | null | undefined): void {
-  if (timer instanceof Timer) timer.cancel();
-  else if (typeof timer === 'number') byId.get(timer)?.cancel();
-  else if (typeof timer === 'string' && String(Number(timer)) === timer) byId.get(Number(timer))?.cancel();
+export function clearTimer(timer: Timer | number | string | null | undefined): boolean {
+  if (timer instanceof Timer) return timer.cancel();
+  if (typeof timer === 'number') return byId.get(timer)?.cancel() ?? false;
+  if (typeof timer === 'string' && String(Number(timer)) === timer) return byId.get(Number(timer))?.cancel() ?? false;
+  return false;
+}
+
+/**
+ * @internal Whether `id` (a number or its decimal string) is the primitive id of an armed
+ * itimer timer: for the drop-ins, which hand every other id to Node's own `clearTimeout`.
+ */
+export function isTimerId(id: unknown): boolean {
+  if (typeof id === 'number') return byId.has(id);
+  return typeof id === 'string' && String(Number(id)) === id && byId.has(Number(id));
 }
 
 /**
@@ -497,108 +462,4 @@ export function clearTimer(timer: Timer | number | string | null | undefined): v
  */
 export function chainNow(): number {
   return getChain().now();
-}
-
-/** @internal Node's AbortError shape: `name` 'AbortError', `code` 'ABORT_ERR', `cause` the signal's reason. */
-export function abortError(signal: AbortSignal): Error {
-  return Object.assign(new Error('The operation was aborted', { cause: signal.reason }), { name: 'AbortError', code: 'ABORT_ERR' });
-}
-
-/** Options of {@link sleep}. */
-export interface SleepOptions {
-  /** Rejects with an AbortError when aborted, and disarms the timer. */
-  signal?: AbortSignal;
-  /** Keep the process alive while waiting (default true). */
-  ref?: boolean;
-  /** The spin tail (see {@link Spin}). */
-  spin?: Spin;
-}
-
-/**
- * Resolves after `delay` (like `timers/promises` setTimeout, but precise).
- * @param delay milliseconds (fractions kept), a bigint of nanoseconds, or `{ ns, us, ms, s }`.
- * @param options `signal` to abort the wait, `ref` (default true), `spin` (see {@link SleepOptions}).
- * @returns a promise that resolves (with undefined) once the deadline has passed. It rejects,
- *   as timers/promises does, with `ERR_INVALID_ARG_TYPE` / `ERR_INVALID_ARG_VALUE` /
- *   `ERR_OUT_OF_RANGE` for bad arguments, with an AbortError (`ABORT_ERR`) when `options.signal`
- *   is or becomes aborted (the timer is then disarmed), and with `ERR_ITIMER_NO_ALARM_BACKEND`
- *   if the chain cannot start.
- * @throws Never: every error, argument errors included, is delivered as a rejection.
- * @example
- * ```js
- * import { sleep } from 'itimer';
- * await sleep({ us: 500 }); // half a millisecond, never less
- * await sleep(20, { spin: true }); // woken early and busy-waited: within ~1 µs
- * console.log('slept');
- * ```
- */
-export function sleep(delay: Delay, options?: SleepOptions): Promise<void> {
-  let timer: Timer;
-  try {
-    validateTimerOptions(options);
-    const signal = options?.signal;
-    if (signal !== undefined && !(signal instanceof AbortSignal)) throw invalidArgType('options.signal', 'an instance of AbortSignal', signal);
-    if (signal?.aborted) return Promise.reject(abortError(signal));
-    timer = new Timer(() => {}, options).setRelative(delay);
-  } catch (error) {
-    return Promise.reject(error);
-  }
-  const signal = options?.signal;
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      timer.cancel();
-      reject(abortError(signal!));
-    };
-    timer.callback = () => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    };
-    timer.arm();
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-/** Controllers of pending alarm signals, held only as long as their signal is reachable. */
-const alarmControllers = new WeakMap<AbortSignal, AbortController>();
-/** Disarms the timer of an alarm signal that was garbage-collected before its deadline. */
-const alarmTimers = new FinalizationRegistry<Timer>((timer) => timer.cancel());
-
-/**
- * An AbortSignal that aborts after `delay`, precisely (AbortSignal.timeout uses a
- * millisecond setTimeout). The reason is a `TimeoutError` DOMException, as with
- * AbortSignal.timeout, and like it the timer does not keep the process alive unless `ref`,
- * and the pending timer does not keep the signal alive: a signal nobody holds can be
- * garbage-collected before its deadline (its timer is then disarmed).
- * @param delay milliseconds (fractions kept), a bigint of nanoseconds, or `{ ns, us, ms, s }`.
- * @param options `ref` (default false: the timer does not keep the process alive) and `spin`
- *   (default false; see {@link Spin}).
- * @returns a signal that aborts `delay` from now with a `TimeoutError` DOMException as its reason.
- * @throws TypeError ERR_INVALID_ARG_TYPE / ERR_INVALID_ARG_VALUE if options is not an object,
- *   options.ref is not a boolean, or delay or options.spin is not a valid duration.
- * @throws RangeError ERR_OUT_OF_RANGE if delay is negative, not finite or above 2^52 ns, or the
- *   spin margin is above 2 ms.
- * @throws Error ERR_ITIMER_NO_ALARM_BACKEND if this call starts the chain and no enabled backend starts (see {@link getChain}).
- * @example
- * ```js
- * import { alarmSignal } from 'itimer';
- * const signal = alarmSignal(5, { ref: true });
- * signal.addEventListener('abort', () => console.log(signal.reason.name)); // 'TimeoutError' after 5 ms
- * ```
- */
-export function alarmSignal(delay: Delay, options?: { ref?: boolean; spin?: Spin }): AbortSignal {
-  validateTimerOptions(options);
-  const controller = new AbortController();
-  const signal = controller.signal;
-  alarmControllers.set(signal, controller);
-  const held = new WeakRef(signal);
-  const timer = setTimer(
-    () => {
-      const pending = held.deref();
-      if (pending) alarmControllers.get(pending)?.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
-    },
-    delay,
-    { ref: options?.ref ?? false, spin: options?.spin ?? false },
-  );
-  alarmTimers.register(signal, timer, timer);
-  return signal;
 }
