@@ -16,13 +16,18 @@ import type { AlarmBackend, BackendName } from './types.js';
 import { unixBackend } from './unix.js';
 import { virtualBackend } from './virtual.js';
 
-/** The backends in default order of precedence, with their constructors. */
-export const BACKENDS: readonly { readonly name: BackendName; readonly create: () => AlarmBackend; readonly byDefault: boolean }[] = [
-  { name: 'timerfd', create: timerfdBackend, byDefault: true },
-  { name: 'dynticks', create: dynticksBackend, byDefault: true },
-  { name: 'unix', create: unixBackend, byDefault: true },
-  { name: 'libuv', create: libuvBackend, byDefault: true },
-  { name: 'virtual', create: virtualBackend, byDefault: false },
+/**
+ * The backends in default order of precedence, with their constructors (creating a backend
+ * acquires nothing: `start` does), whether they are enabled by default, and whether they need
+ * the FFI (a V8 startup snapshot builder, which cannot hold native handles, can use only the
+ * others).
+ */
+export const BACKENDS: readonly { readonly name: BackendName; readonly create: () => AlarmBackend; readonly byDefault: boolean; readonly ffi: boolean }[] = [
+  { name: 'timerfd', create: timerfdBackend, byDefault: true, ffi: true },
+  { name: 'dynticks', create: dynticksBackend, byDefault: true, ffi: true },
+  { name: 'unix', create: unixBackend, byDefault: true, ffi: true },
+  { name: 'libuv', create: libuvBackend, byDefault: true, ffi: false },
+  { name: 'virtual', create: virtualBackend, byDefault: false, ffi: false },
 ];
 
 /** What {@link parseAlarmConfig} made of a config string. */

@@ -23,6 +23,11 @@ export interface AlarmBackend {
    * a clock reading it already has instead of reading the clock again.
    */
   readonly absolute?: boolean;
+  /**
+   * True when the backend has no host timer: time is its own counter (`nowNs`), moved only
+   * by the chain's hand-driving calls (the `virtual` backend).
+   */
+  readonly drivenByHand?: boolean;
   /** The signal the backend delivers by, if any. */
   readonly signal?: NodeJS.Signals;
   /**

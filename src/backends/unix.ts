@@ -1,8 +1,11 @@
 /**
  * `unix`: setitimer(ITIMER_REAL), one-shot, delivering SIGALRM (QEMU's portable backend).
  *
- * While it runs, the chain owns ITIMER_REAL and SIGALRM: the public alarm / ualarm /
- * setitimer('real') / getitimer('real') are served by the chain (see chain/itimer-real).
+ * Its host timer is ITIMER_REAL itself (`adoptsItimerReal`): while it runs, the chain owns
+ * ITIMER_REAL and SIGALRM, and the public alarm / ualarm / setitimer('real') /
+ * getitimer('real') are served by the chain (see chain/sigalrm, the one owner of both). The
+ * backend itself only tells its own expiries from other SIGALRMs (a `kill -ALRM`, a user's
+ * expiry still in libuv's pipe from before the hand-over) and gives the latter to the owner.
  *
  * A user's alarm with no SIGALRM handler must end the process on time even when
  * JavaScript is stuck and the chain cannot run. The backend arms *lethally* for that:
@@ -17,7 +20,7 @@
  */
 import { checked, host, hotPathCalls, layoutsFor } from '../host/index.js';
 import { ITIMER_REAL, SA_FLAGS } from '../posix/index.js';
-import { addLibraryListener, claimSignal, releaseSignal, removeLibraryListener } from '../posix/signals.js';
+import { addLibraryListener, removeLibraryListener } from '../posix/signals.js';
 import { structBuffer, writeItimerRaw } from '../posix/structs.js';
 import { requireMainThread } from '../posix/validate.js';
 import { monotonicNowNs } from './time.js';
@@ -111,13 +114,10 @@ export function unixBackend(): UnixBackend {
           onAlarm();
         } else foreignAlarm();
       };
-      claimSignal('SIGALRM', listener);
       try {
         listen(true);
       } catch (error) {
-        // A failed start leaves nothing behind: SIGALRM is not claimed, the user's handler is back.
-        releaseSignal('SIGALRM', listener);
-        listener = undefined;
+        listener = undefined; // a failed start leaves nothing behind
         throw error;
       }
     },
@@ -125,7 +125,6 @@ export function unixBackend(): UnixBackend {
       arm(0);
       restoreLibuvAction();
       listen(false);
-      if (listener) releaseSignal('SIGALRM', listener);
       listener = undefined;
     },
     rearm(_targetNs, deltaNs) {

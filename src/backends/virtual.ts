@@ -10,6 +10,8 @@ import type { AlarmBackend } from './types.js';
 export interface VirtualBackend extends AlarmBackend {
   /** Always `virtual`. */
   readonly name: 'virtual';
+  /** Always true: time is this backend's own counter, moved only by the chain's driving calls. */
+  readonly drivenByHand: true;
   /** The current virtual time in nanoseconds (starts at 0). */
   nowNs: number;
 }
@@ -19,6 +21,7 @@ export function virtualBackend(): VirtualBackend {
   return {
     name: 'virtual',
     description: 'no host timer: time moves only when driven (tick / next / runAll); deterministic',
+    drivenByHand: true,
     nowNs: 0,
     start() {},
     stop() {},

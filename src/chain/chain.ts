@@ -232,7 +232,7 @@ export class TimerChain {
     this.stop();
     backend.start(this.#onWake);
     this.#backend = backend;
-    this.#virtualTime = backend.name === 'virtual' ? (backend as VirtualBackend) : undefined;
+    this.#virtualTime = backend.drivenByHand ? (backend as VirtualBackend) : undefined;
     this.#keepAlive(this.#list.refCount > 0);
     this.#rearmHost(true, undefined, true);
   }

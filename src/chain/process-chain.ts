@@ -6,7 +6,7 @@
  * else from the `ITIMER_CLOCK` environment variable, else the default order.
  * @module
  */
-import type { AlarmConfig, BackendName } from '../backends/index.js';
+import type { AlarmBackend, AlarmConfig, BackendName } from '../backends/index.js';
 import { BACKENDS, configMessages, defaultOrder, describeBackends, parseAlarmConfig } from '../backends/index.js';
 import { startupSnapshot } from 'node:v8';
 import { isMainThread } from 'node:worker_threads';
@@ -29,10 +29,15 @@ export interface ConfigureReport extends AlarmConfig {
 let configured: BackendName[] | undefined;
 let chain: TimerChain | undefined;
 /**
- * A hook run before the chain moves from one backend to another. It may return a function
- * that undoes what it did, called if `to` then fails to start.
+ * A hook run before the chain moves from one backend to another (`from` is the chain's
+ * backend now, if any). It may return `started`, run once `to` has started, and `undo`, run
+ * if `to` then fails to start.
  */
-export type BackendSwitchHook = (chain: TimerChain, from: BackendName | undefined, to: BackendName) => (() => void) | void;
+export type BackendSwitchHook = (
+  chain: TimerChain,
+  from: BackendName | undefined,
+  to: AlarmBackend,
+) => { started?: () => void; undo?: () => void } | undefined | void;
 const switchHooks: BackendSwitchHook[] = [];
 
 /**
@@ -98,8 +103,10 @@ registerAtFork({
   },
 });
 
-/** Backends that need no FFI: all a V8 startup snapshot builder may use (native handles cannot be serialised). */
-const WITHOUT_FFI = new Set<BackendName>(['libuv', 'virtual']);
+/** Whether a backend of the table needs the FFI (all a V8 startup snapshot builder may use are those that do not). */
+function needsFfi(name: BackendName): boolean {
+  return BACKENDS.find((backend) => backend.name === name)!.ffi;
+}
 
 // A punctual first timer: importing loads no native code, but the first turn of the event
 // loop after it loads the FFI library (its dlopen is most of the chain's start-up), so a
@@ -109,7 +116,7 @@ const WITHOUT_FFI = new Set<BackendName>(['libuv', 'virtual']);
 if (!startupSnapshot.isBuildingSnapshot() && isMainThread) {
   nodeSetImmediate(() => {
     try {
-      if (!WITHOUT_FFI.has(availableAlarms()[0]!)) preloadFfi();
+      if (needsFfi(availableAlarms()[0]!)) preloadFfi();
     } catch {
       // a bad ITIMER_CLOCK (preloadFfi itself never throws)
     }
@@ -130,22 +137,25 @@ function startFirst(target: TimerChain, order: readonly BackendName[], withoutFf
   const failures: string[] = [];
   const previous = target.backendName;
   const tryStart = (name: BackendName): boolean => {
-    const undo: (() => void)[] = [];
+    const backend = BACKENDS.find((b) => b.name === name)!.create();
+    const hooks: { started?: () => void; undo?: () => void }[] = [];
     try {
       for (const hook of switchHooks) {
-        const undoHook = hook(target, target.backendName, name);
-        if (undoHook) undo.push(undoHook);
+        const result = hook(target, target.backendName, backend);
+        if (result) hooks.push(result);
       }
-      target.start(BACKENDS.find((b) => b.name === name)!.create());
-      return true;
+      target.start(backend);
     } catch (error) {
       // What the hooks took over for `name` (the kernel's ITIMER_REAL) goes back.
-      for (const undoHook of undo.reverse()) undoHook();
+      for (const { undo } of hooks.reverse()) undo?.();
       failures.push(`${name}: ${(error as Error).message}`);
       return false;
     }
+    for (const { started } of hooks) started?.();
+    return true;
   };
-  for (const name of withoutFfi ? [...order.filter((n) => WITHOUT_FFI.has(n)), 'libuv' as const].slice(0, 1) : order) {
+  const candidates = withoutFfi ? [...order.filter((n) => !needsFfi(n)), 'libuv' as const].slice(0, 1) : order;
+  for (const name of candidates) {
     if (tryStart(name)) return failures;
   }
   // Back to what ran before; failing that (its resource was released, e.g. a timerfd under

@@ -78,58 +78,63 @@ export function forgetUserIgnored(signal: NodeJS.Signals): void {
   userIgnored.delete(signal);
 }
 
+/** itimer's own listeners of each signal (kqueue's EVFILT_SIGNAL, the signal backends). */
+const libraryListeners = new Map<string, Set<Function>>();
+
 /**
- * Signals itimer itself listens to (the timer chain's SIGALRM on the 'unix' backend), with
- * its listeners. While a signal is claimed, the user's disposition is emulated: a handler
- * installed with {@link sigaction} is kept here rather than on `process`, and the claimer
- * delivers to it only the signals that are the user's (see chain/itimer-real).
+ * Signals whose disposition itimer emulates for the user, with what to call when the user's
+ * handler changes: while a signal is emulated (the timer chain owns SIGALRM on the 'unix'
+ * backend, see chain/sigalrm), a handler installed with {@link sigaction} is kept here rather
+ * than on `process`, and the owner delivers to it only the signals that are the user's.
  */
-const claims = new Map<string, Set<Function>>();
-/** Called after sigaction changes the user's handler of a claimed signal. */
-const claimWatchers = new Map<string, () => void>();
+const emulations = new Map<string, () => void>();
 
-/** @internal Calls `watcher` whenever sigaction changes the user's handler of `signal` while it is claimed. */
-export function watchClaimedHandler(signal: NodeJS.Signals, watcher: () => void): void {
-  claimWatchers.set(signal, watcher);
-}
-
-function claimed(signal: string): boolean {
-  return (claims.get(signal)?.size ?? 0) > 0;
+function emulated(signal: string): boolean {
+  return emulations.has(signal);
 }
 
 /**
- * @internal Marks `listener` (added with `process.on` by itimer) as itimer's own use of
- * `signal`; a sigaction handler for it moves off `process` until the claim is released.
+ * @internal Starts emulating the user's disposition of `signal` (see `emulations`): a handler
+ * installed with {@link sigaction} moves off `process`. Call it once a library listener of the
+ * signal is attached, so that libuv's watcher never closes in between (a signal already in
+ * its pipe would be lost with it).
+ * @param onHandlerChange called after sigaction changes the user's handler while emulated.
  */
-export function claimSignal(signal: NodeJS.Signals, listener: Function): void {
-  let set = claims.get(signal);
-  if (!set) claims.set(signal, (set = new Set()));
-  set.add(listener);
+export function emulateDisposition(signal: NodeJS.Signals, onHandlerChange: () => void): void {
+  emulations.set(signal, onHandlerChange);
   const handler = handlers.get(SIGNAL_NUMBERS[signal]!);
   if (handler) process.removeListener(signal, handler);
 }
 
-/** @internal Undoes {@link claimSignal}; a sigaction handler goes back onto `process`. */
-export function releaseSignal(signal: NodeJS.Signals, listener: Function): void {
-  claims.get(signal)?.delete(listener);
+/**
+ * @internal Ends {@link emulateDisposition}: the user's sigaction handler goes back onto
+ * `process`. Call it before the library listener goes, for the same reason.
+ */
+export function endEmulation(signal: NodeJS.Signals): void {
+  if (!emulations.delete(signal)) return;
   const handler = handlers.get(SIGNAL_NUMBERS[signal]!);
-  if (handler && !claimed(signal) && !process.listeners(signal).includes(handler)) process.on(signal, handler);
+  if (handler && !process.listeners(signal).includes(handler)) process.on(signal, handler);
+}
+
+/** @internal The user's sigaction handler of an emulated signal, which itimer delivers to itself. */
+export function emulatedHandler(signal: NodeJS.Signals): SignalHandler | undefined {
+  return emulated(signal) ? handlers.get(SIGNAL_NUMBERS[signal]!) : undefined;
 }
 
 /** @internal Whether `listener` is itimer's own listener of `signal`. */
 export function isLibraryListener(signal: string, listener: unknown): boolean {
-  return claims.get(signal)?.has(listener as Function) ?? false;
+  return libraryListeners.get(signal)?.has(listener as Function) ?? false;
 }
 
 /**
  * The user's handlers of `signal`: its `process.on` listeners that are not itimer's own,
- * plus, while the signal is claimed, the handler installed with {@link sigaction}.
+ * plus, while the signal is emulated, the handler installed with {@link sigaction}.
  */
 export function userListeners(signal: NodeJS.Signals): Function[] {
-  const own = claims.get(signal);
+  const own = libraryListeners.get(signal);
   const listeners = process.listeners(signal).filter((l) => !own?.has(l));
-  const handler = handlers.get(SIGNAL_NUMBERS[signal]!);
-  if (handler && claimed(signal)) listeners.push(handler);
+  const handler = emulatedHandler(signal);
+  if (handler) listeners.push(handler);
   return listeners;
 }
 
@@ -162,8 +167,8 @@ function readDisposition(buffer: Buffer, signal: number): SignalDisposition {
   };
   const handler = handlers.get(signal);
   const name = signalName(signal);
-  // While itimer claims the signal, report the disposition it emulates for the user.
-  if (name && claimed(name)) result.disposition = handler ? 'handled' : 'default';
+  // While itimer emulates the signal's disposition, report the one it emulates for the user.
+  if (name && emulated(name)) result.disposition = handler ? 'handled' : 'default';
   if (handler && result.disposition === 'handled') result.handler = handler;
   return result;
 }
@@ -233,7 +238,7 @@ export function sigaction(signal: SignalInput, action?: 'SIG_DFL' | 'SIG_IGN' | 
     if (typeof action !== 'function' && foreign > 0) {
       throw itimerError('ERR_ITIMER_SIGNAL_LISTENERS', `${name} has ${foreign} listener(s) added with process.on(); remove them before setting ${action}`);
     }
-    const inUse = claimed(name);
+    const inUse = emulated(name);
     if (action === 'SIG_IGN' && inUse) {
       throw itimerError('ERR_ITIMER_SIGNAL_IN_USE', `${name} is in use by itimer's timer chain (the 'unix' backend); it cannot be ignored while that runs`);
     }
@@ -244,8 +249,8 @@ export function sigaction(signal: SignalInput, action?: 'SIG_DFL' | 'SIG_IGN' | 
     handlers.delete(number);
     if (typeof action === 'function') handlers.set(number, action);
     if (inUse) {
-      // itimer keeps its own listener and emulates the user's disposition (see claimSignal).
-      claimWatchers.get(name)?.();
+      // itimer keeps its own listener and emulates the user's disposition (see emulateDisposition).
+      emulations.get(name)?.();
       return previous;
     }
     if (typeof action === 'function') return previous;
@@ -350,7 +355,15 @@ function kernelIgnores(signal: NodeJS.Signals): boolean {
 export function addLibraryListener(signal: NodeJS.Signals, listener: (...args: unknown[]) => void): void {
   requireMainThread(`Listening to ${signal}`);
   if (process.listenerCount(signal) === 0 && kernelIgnores(signal)) ignoredBeforeListening.add(signal);
-  process.on(signal, listener);
+  let own = libraryListeners.get(signal);
+  if (!own) libraryListeners.set(signal, (own = new Set()));
+  own.add(listener);
+  try {
+    process.on(signal, listener);
+  } catch (error) {
+    own.delete(listener);
+    throw error;
+  }
 }
 
 /**
@@ -360,6 +373,7 @@ export function addLibraryListener(signal: NodeJS.Signals, listener: (...args: u
  */
 export function removeLibraryListener(signal: NodeJS.Signals, listener: (...args: unknown[]) => void): void {
   process.removeListener(signal, listener);
+  libraryListeners.get(signal)?.delete(listener);
   if (process.listenerCount(signal) > 0) return;
   const wasIgnored = ignoredBeforeListening.delete(signal);
   if (!wasIgnored && !userIgnored.has(signal)) return;

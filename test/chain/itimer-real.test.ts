@@ -165,3 +165,43 @@ test("moving onto unix hands the kernel's ITIMER_REAL back if the unix backend t
   t.is(r.stdout, 'libuv true true 7\nthe handler got SIGALRM: the failed start left no claim on it', r.stderr);
   t.is(r.status, 0);
 });
+
+for (const [how, setup] of [
+  ['moving onto unix', `itimer.setTimer(() => {}, 1); itimer.getChain();`],
+  ['starting on unix', ``],
+] as const) {
+  test(`an ITIMER_REAL expiry still in libuv's pipe at the hand-over (${how}) reaches the sigaction handler exactly once`, async (t) => {
+    // The kernel's periodic ITIMER_REAL expires four or more times while JavaScript is busy;
+    // then the chain takes ITIMER_REAL over. Every expiry that happened must reach the handler,
+    // once: none lost with libuv's watcher, none delivered twice — and each period that elapses
+    // later is one call, on the chain as with the kernel (whose every expiry is a signal).
+    const r = await runItimerScript(
+      `let calls = 0;
+       itimer.sigaction('SIGALRM', () => calls++);
+       ${setup}
+       const start = performance.now();
+       itimer.setitimer('real', { value: { usec: 5000 }, interval: { usec: 5000 } });
+       while (performance.now() - start < 23);
+       ${how === 'moving onto unix' ? "itimer.configureAlarms('unix');" : "itimer.setTimer(() => {}, 1);"}
+       const pending = Math.floor((performance.now() - start) / 5);
+       await itimer.sleep(12);
+       const elapsed = Math.floor((performance.now() - start) / 5);
+       itimer.setitimer('real', {});
+       console.log(itimer.activeAlarm(), calls >= pending && calls <= elapsed ? 'ok' : 'calls ' + calls + ' pending ' + pending + ' elapsed ' + elapsed);`,
+      how === 'starting on unix' ? { ITIMER_CLOCK: 'unix' } : {},
+    );
+    t.is(r.stdout, 'unix ok', r.stderr);
+  });
+}
+
+test("unix: a raw process.on('SIGALRM') listener gets each alarm once (from the signal), not a second time from the chain", async (t) => {
+  const r = await child(
+    `let calls = 0;
+     process.on('SIGALRM', () => calls++);
+     itimer.alarm(0);
+     itimer.setitimer('real', { value: { usec: 20000 } });
+     setTimeout(() => console.log('calls', calls), 80); // Node's timer: no chain wake-up of its own`,
+    'unix',
+  );
+  t.is(r.stdout, 'calls 1', r.stderr);
+});

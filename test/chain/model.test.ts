@@ -11,7 +11,8 @@ test('model: random programs of arm/cancel/rearmAbsolute/tick with re-arming, ca
     execFile(
       process.execPath,
       [...process.execArgv, new URL('model.ts', import.meta.url).pathname, '--programs', '1500'],
-      { encoding: 'utf8', timeout: 50_000, maxBuffer: 16 * 1024 * 1024 },
+      // ITIMER_DEBUG_HEAP: every mutation of a list checks the heap invariants (Go's timers.verify).
+      { encoding: 'utf8', timeout: 50_000, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, ITIMER_DEBUG_HEAP: '1' } },
       (_error, out, err) => resolve({ stdout: out, stderr: err }),
     ),
   );

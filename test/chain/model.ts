@@ -7,20 +7,23 @@
  * what each cancel and re-arm returned, where the API reports it; how many errors were
  * rethrown) must be equal.
  *
- * The model's rules (CHAIN-SEMANTICS.md, Akaros' alarm chain):
+ * The model's rules (docs/chain.md, Akaros' alarm chain):
  * - a pass at time `now` collects every waiter due (deadline <= now) into a ready list,
  *   in deadline order, ties in arming order (FIFO), before any callback runs;
  * - cancel wins: cancelling (or re-arming) a collected waiter that has not run yet removes
  *   it from the ready list and returns true; it does not run in that pass;
  * - a waiter armed into the past inside a callback runs in the next pass, not this one;
  * - a callback that throws loses no other waiter: the rest of the pass runs, the error is
- *   rethrown later;
+ *   reported as uncaught (here, on virtual time driven synchronously, once the tick returns);
  * - `tick(delta)` runs a pass at each due deadline up to now + delta, in order: never early.
  *
  * Run by test/chain/model.test.ts (in a child process: rethrown errors are uncaught
  * exceptions there), and longer by `npm run fuzz`:
  *
  *   node --import=tsx test/chain/model.ts [--programs N] [--seed S]
+ *
+ * With `ITIMER_DEBUG_HEAP=1` (model.test.ts and `npm run fuzz` set it) every mutation of a
+ * timer list also checks the heap invariants.
  */
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import fc from 'fast-check';

@@ -106,3 +106,59 @@ test('a pending virtual timer does not keep the process alive (fake-timers\' do 
   t.is(run.stdout, 'armed', run.stderr);
   t.is(run.status, 0);
 });
+
+/**
+ * One program of timers and promise jobs, run under a driver: timers due together and
+ * apart, each queueing a promise job that logs and may arm another timer (Node's rules for
+ * a 0 ms delay: 1 ms).
+ */
+async function timersAndJobs(arm: (fn: () => void, ms: number) => unknown, drive: () => Promise<unknown>): Promise<string[]> {
+  const log: string[] = [];
+  arm(() => {
+    log.push('A');
+    void Promise.resolve().then(() => log.push('P1'));
+  }, 10);
+  arm(() => {
+    log.push('B');
+    void Promise.resolve().then(() => {
+      log.push('P2');
+      arm(() => log.push('C'), 1);
+    });
+  }, 10);
+  arm(() => {
+    log.push('D');
+    void Promise.resolve()
+      .then(() => log.push('P3'))
+      .then(() => arm(() => log.push('E'), 2));
+  }, 11);
+  await drive();
+  return log;
+}
+
+test.serial('fake-timers tickAsync / runAllAsync: promise jobs run between every two timers, in the same order as @sinonjs/fake-timers', async (t) => {
+  const { setTimeout: dropIn } = await import('../../src/node/timers.js');
+  const clock = FakeTimers.createClock();
+  const expected = await timersAndJobs((fn, ms) => clock.setTimeout(fn, ms), () => clock.tickAsync(20));
+  t.deepEqual(expected, ['A', 'P1', 'B', 'P2', 'D', 'P3', 'C', 'E']);
+  {
+    using _clock = virtualTime.install();
+    t.deepEqual(await timersAndJobs(dropIn, () => virtualTime.tickAsync(20)), expected, 'tickAsync');
+  }
+  const clock2 = FakeTimers.createClock();
+  const expectedAll = await timersAndJobs((fn, ms) => clock2.setTimeout(fn, ms), () => clock2.runAllAsync());
+  {
+    using _clock = virtualTime.install();
+    t.deepEqual(await timersAndJobs(dropIn, () => virtualTime.runAllAsync()), expectedAll, 'runAllAsync');
+  }
+});
+
+test('uninstall() with a forgotten interval (node:test after, ava teardown): the interval is cancelled and the process exits at once', async (t) => {
+  const run = await runItimerScript(`
+    const { setInterval } = await import('./src/node/timers.ts');
+    const clock = itimer.virtualTime.install();
+    setInterval(() => console.log('tick'), 10);
+    itimer.setTimer(() => console.log('never'), 50);
+    console.log('cancelled', clock.uninstall());`, {}, 10_000);
+  t.is(run.stdout, 'cancelled 2', run.stderr);
+  t.is(run.status, 0);
+});

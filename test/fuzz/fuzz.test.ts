@@ -26,7 +26,7 @@ function campaign(group: Group, runs: number, driver: string): Promise<{ result?
       {
         cwd: new URL('../..', import.meta.url),
         encoding: 'utf8',
-        env: { ...process.env, ITIMER_FFI: driver, FUZZ_TRACE: '1' },
+        env: { ...process.env, ITIMER_FFI: driver, FUZZ_TRACE: '1', ITIMER_DEBUG_HEAP: '1' },
         timeout: 50_000,
         maxBuffer: 64 * 1024 * 1024,
       },
