@@ -6,21 +6,44 @@
  * days: Node turns a longer one into 1 ms, with a warning) is cut to that: the host then
  * fires before the head is due, the chain finds nothing due (a poke) and re-arms for the
  * rest. The functions are Node's, taken at load (runtime/node-timers), never the globals.
+ *
+ * The *precise* variant serves the process chain's first moments, before the FFI is loaded
+ * (see chain/process-chain): it wakes a millisecond early on a Node timer, then polls the
+ * clock on Node's immediates — the event loop keeps turning, the CPU is busy — until the
+ * deadline, and fires then, never early. It is never chosen by a config string.
  * @module
  */
-import { nodeClearTimeout, nodeSetTimeout } from '../runtime/node-timers.js';
+import { nodeClearImmediate, nodeClearTimeout, nodeSetImmediate, nodeSetTimeout } from '../runtime/node-timers.js';
+import { monotonicNowNs } from './time.js';
 import type { AlarmBackend } from './types.js';
 
 /** The longest delay Node's timers hold, in ms. */
 const TIMEOUT_MAX_MS = 2 ** 31 - 1;
 
-/** Creates the libuv backend. */
-export function libuvBackend(): AlarmBackend {
+/**
+ * Creates the libuv backend.
+ * @param precise poll the last millisecond on immediates (the bootstrap variant, see the module notes).
+ */
+export function libuvBackend(precise = false): AlarmBackend {
   let timeout: NodeJS.Timeout | undefined;
+  let immediate: NodeJS.Immediate | undefined;
   let callback: (() => void) | undefined;
+  let targetNs = 0;
   const fire = () => {
     timeout = undefined;
     callback?.();
+  };
+  const poll = () => {
+    timeout = undefined;
+    immediate = undefined;
+    if (monotonicNowNs() >= targetNs) callback?.();
+    else immediate = nodeSetImmediate(poll).unref();
+  };
+  const disarm = () => {
+    nodeClearTimeout(timeout);
+    nodeClearImmediate(immediate);
+    timeout = undefined;
+    immediate = undefined;
   };
   return {
     name: 'libuv',
@@ -29,17 +52,20 @@ export function libuvBackend(): AlarmBackend {
       callback = onAlarm;
     },
     stop() {
-      nodeClearTimeout(timeout);
-      timeout = undefined;
+      disarm();
       callback = undefined;
     },
-    rearm(_targetNs, deltaNs) {
-      nodeClearTimeout(timeout);
-      timeout = nodeSetTimeout(fire, Math.min(Math.ceil(deltaNs / 1e6) + 1, TIMEOUT_MAX_MS)).unref();
+    rearm(target, deltaNs) {
+      disarm();
+      if (!precise) {
+        timeout = nodeSetTimeout(fire, Math.min(Math.ceil(deltaNs / 1e6) + 1, TIMEOUT_MAX_MS)).unref();
+        return;
+      }
+      targetNs = target;
+      const earlyMs = Math.floor(deltaNs / 1e6) - 1;
+      if (earlyMs >= 1) timeout = nodeSetTimeout(poll, Math.min(earlyMs, TIMEOUT_MAX_MS)).unref();
+      else immediate = nodeSetImmediate(poll).unref(); // never from inside rearm itself
     },
-    disarm() {
-      nodeClearTimeout(timeout);
-      timeout = undefined;
-    },
+    disarm,
   };
 }

@@ -10,13 +10,16 @@ import type { AlarmBackend, AlarmConfig, BackendName } from '../backends/index.j
 import { BACKENDS, configMessages, defaultOrder, describeBackends, parseAlarmConfig } from '../backends/index.js';
 import { startupSnapshot } from 'node:v8';
 import { isMainThread } from 'node:worker_threads';
-import { nodeSetImmediate } from '../runtime/node-timers.js';
+import { nodeSetImmediate, nodeSetTimeout } from '../runtime/node-timers.js';
+import { libuvBackend } from '../backends/libuv.js';
 import { itimerError } from '../host/errors.js';
-import { preloadFfi } from '../host/index.js';
+import { koffiLoaded, preloadFfi } from '../host/index.js';
 import { registerAtFork } from '../posix/atfork.js';
 import { validateInteger } from '../posix/validate.js';
 import { reportUncaught } from '../runtime/dispatch.js';
 import { TimerChain } from './chain.js';
+import { wakeNs } from './heap.js';
+import { Waiter } from './waiter.js';
 
 /** What {@link configureAlarms} did. */
 export interface ConfigureReport extends AlarmConfig {
@@ -60,6 +63,7 @@ export function availableAlarms(): BackendName[] {
  *   stopped (between an exec's or a snapshot's quit and the restart).
  */
 export function activeAlarm(): BackendName | undefined {
+  finishBootstrap();
   return chain?.backendName;
 }
 
@@ -108,17 +112,79 @@ function needsFfi(name: BackendName): boolean {
   return BACKENDS.find((backend) => backend.name === name)!.ffi;
 }
 
-// A punctual first timer: importing loads no native code, but the first turn of the event
-// loop after it loads the FFI library (its dlopen is most of the chain's start-up), so a
-// timer armed from then on does not pay for it. Not in a snapshot builder (nothing native
-// may be loaded there), nor when the first backend needs no FFI. An optimisation, so it
-// never throws: a bad ITIMER_CLOCK is reported by the first call that needs a backend.
+/**
+ * A punctual first timer. Loading the FFI library (koffi's dlopen, ~2 ms here) and starting a
+ * backend (~1 ms) are most of the chain's start-up: paid inside a first timer's wait, they
+ * make it milliseconds late. So:
+ * - importing itimer loads no native code, and the first turn of the event loop after the
+ *   import loads the FFI, starts the process chain (when its first backend is one that
+ *   takes nothing process-wide: `timerfd`, whose fd is its only resource) and exercises the
+ *   arm/cancel path once, so a timer armed later — after any idle time — finds all of it done;
+ * - a timer armed before that (at top level) starts the chain on the *bootstrap* backend, a
+ *   precise variant of `libuv` that needs no FFI (backends/libuv), and the chain moves to
+ *   the configured backend as soon as its head is at least {@link MOVE_SLACK_NS} away (or
+ *   after {@link BOOTSTRAP_MAX_NS} at most), as `configureAlarms` moves a running chain.
+ *   Anything that asks which backend runs (`activeAlarm`, `configureAlarms`) moves it at once.
+ * Only on the main thread with a first backend that needs the FFI and adopts nothing
+ * process-wide (`timerfd`, `dynticks`), and never in a snapshot builder. Never throws.
+ */
+const MOVE_SLACK_NS = 5_000_000;
+/** The longest the process chain stays on the bootstrap backend. */
+const BOOTSTRAP_MAX_NS = 50_000_000;
+/** When the process chain started on the bootstrap backend, while it runs there. */
+let bootstrapSinceNs: number | undefined;
+
+/** Whether the process chain may start on the bootstrap backend now, for this order. */
+function bootstrapFits(order: readonly BackendName[]): boolean {
+  if (!isMainThread || startupSnapshot.isBuildingSnapshot() || koffiLoaded() || !needsFfi(order[0]!)) return false;
+  return BACKENDS.find((backend) => backend.name === order[0])!.create().adoptsItimerReal !== true;
+}
+
+/** Moves the process chain off the bootstrap backend once its head leaves room for the move. */
+function settleBootstrap(): void {
+  const current = chain;
+  if (!current || bootstrapSinceNs === undefined) return;
+  const nowNs = current.now();
+  const head = current.head;
+  if (head && wakeNs(head) - nowNs < MOVE_SLACK_NS && nowNs - bootstrapSinceNs < BOOTSTRAP_MAX_NS) {
+    nodeSetTimeout(settleBootstrap, 1).unref();
+    return;
+  }
+  try {
+    finishBootstrap();
+  } catch (error) {
+    process.emitWarning(`The timer chain could not leave its bootstrap backend: ${(error as Error).message}`, { code: 'ITIMER_BACKEND_FAILED' });
+  }
+}
+
+/** Moves the process chain off the bootstrap backend now, if it runs there. */
+function finishBootstrap(): void {
+  if (bootstrapSinceNs === undefined) return;
+  bootstrapSinceNs = undefined;
+  startFirst(chain!, availableAlarms());
+}
+
+/** Arms and cancels a timer and runs an empty pass, so the first real timer finds that code compiled. */
+function warmUp(target: TimerChain): void {
+  const waiter = new Waiter(() => {});
+  waiter.keepsAlive = false;
+  waiter.deadlineNs = target.now() + 3_600e9;
+  target.arm(waiter);
+  target.cancel(waiter);
+}
+
 if (!startupSnapshot.isBuildingSnapshot() && isMainThread) {
   nodeSetImmediate(() => {
     try {
-      if (needsFfi(availableAlarms()[0]!)) preloadFfi();
+      if (chain) return; // armed at top level: settleBootstrap loads the FFI when there is room
+      const order = availableAlarms();
+      if (!needsFfi(order[0]!)) return;
+      preloadFfi();
+      const first = BACKENDS.find((backend) => backend.name === order[0])!.create();
+      if (first.signal || first.adoptsItimerReal) return; // takes something process-wide: started on first use
+      warmUp(getChain());
     } catch {
-      // a bad ITIMER_CLOCK (preloadFfi itself never throws)
+      // a bad ITIMER_CLOCK, or no backend starts: reported by the first call that needs one
     }
   }).unref();
 }
@@ -178,7 +244,12 @@ function startFirst(target: TimerChain, order: readonly BackendName[], withoutFf
 export function getChain(): TimerChain {
   if (!chain) {
     const created = new TimerChain();
-    startFirst(created, availableAlarms());
+    const order = availableAlarms();
+    if (bootstrapFits(order)) {
+      created.start(libuvBackend(true));
+      bootstrapSinceNs = created.now();
+      nodeSetImmediate(settleBootstrap).unref();
+    } else startFirst(created, order);
     created.onHostFailure = (error) => recoverFromHostFailure(created, error);
     chain = created;
     // On a normal exit the backend stops and releases its host timer and fd (and the
@@ -250,6 +321,7 @@ export function configureAlarms(spec: string): ConfigureReport {
     : configMessages(config);
   if (!config.help) {
     // A refused configuration changes nothing: the order is kept only once a backend started.
+    bootstrapSinceNs = undefined; // a running chain moves now, off the bootstrap backend too
     const failures = chain ? startFirst(chain, config.order) : [];
     configured = config.order;
     messages.push(...failures.map((failure) => `Could not start ${failure}`));

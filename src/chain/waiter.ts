@@ -105,6 +105,7 @@ export class Waiter extends AsyncResource {
     return this.dueNs;
   }
 
+  /** Sets the deadline of an unarmed waiter (see the getter for what is refused). */
   set deadlineNs(deadlineNs: number) {
     if (this.armed) throw alreadyArmedError();
     checkDeadline(deadlineNs, 'deadlineNs');
@@ -120,6 +121,7 @@ export class Waiter extends AsyncResource {
     return this.refed;
   }
 
+  /** Changes whether the waiter keeps the process alive, at once, armed or not. */
   set keepsAlive(keepsAlive: boolean) {
     if (typeof keepsAlive !== 'boolean') throw invalidArgType('keepsAlive', 'of type boolean', keepsAlive);
     if (this.armed) (this.list as TimerList<Waiter>).setRef(this, keepsAlive);
@@ -139,6 +141,7 @@ export class Waiter extends AsyncResource {
     return margin < 0 ? -1 : margin;
   }
 
+  /** Asks for a spin tail while the waiter is not armed (see the getter for what is refused). */
   set spin(request: number) {
     if (this.armed) throw alreadyArmedError();
     checkSpinRequest(request, 'spin');

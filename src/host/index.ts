@@ -14,6 +14,8 @@ import type { FfiDriver, FfiDriverName, HostCalls } from './prototypes.js';
 import { invalidArgValue, itimerError, syscallError } from './errors.js';
 import { loadKoffi } from './require.js';
 
+export { koffiLoaded } from './require.js';
+
 export type { FfiDriverName, HostCalls, HostFunctionName, CType, Prototype } from './prototypes.js';
 export { PROTOTYPES } from './prototypes.js';
 export {

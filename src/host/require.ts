@@ -20,6 +20,11 @@ export function packageRequire(): NodeJS.Require {
 
 let koffi: typeof import('koffi') | undefined;
 
+/** Whether koffi is loaded already (its load is most of the first FFI call's cost). */
+export function koffiLoaded(): boolean {
+  return koffi !== undefined;
+}
+
 /**
  * koffi, loaded once. Its package entry point spends ~5 ms finding out which C library the
  * process uses by parsing the ELF headers of the node binary; the host layer binds glibc's

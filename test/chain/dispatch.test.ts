@@ -16,72 +16,90 @@ import { runItimerScript } from '../helpers.js';
 const BACKENDS = ['timerfd', 'dynticks', 'unix', 'libuv'] as const;
 
 /**
- * Three timers due at one expiry, each queueing a nextTick and a promise job; the first one's
- * nextTick cancels the third. `arm(fn, ms)` arms a timer, `cancel(t)` cancels one.
+ * The scenarios, run one after another in one child process (one per backend, and one on
+ * Node's own timers): each takes `arm(fn, ms)` / `cancel(t)` and resolves with its output.
+ * - next-tick: three timers due at one expiry, each queueing a nextTick and a promise job;
+ *   the first one's nextTick cancels the third (Node test-timers-next-tick);
+ * - immediate: a nextTick and a promise job queued by a timer run before an immediate queued
+ *   with them (drained, not left for later);
+ * - enter-with: the store entered in one timer callback is not the next one's;
+ * - throw: a throw reaches 'uncaughtException' before the next due callback (Node
+ *   test-timers-immediate-queue-throw).
  */
-const NEXT_TICK_SCENARIO = `
-  const log = [];
-  const timers = [];
-  for (const n of [1, 2, 3]) {
-    timers.push(arm(() => {
-      log.push('t' + n);
-      process.nextTick(() => { log.push('tick' + n); if (n === 1) cancel(timers[2]); });
-      Promise.resolve().then(() => log.push('p' + n));
-    }, 5));
-  }
-  arm(() => console.log(log.join(' ')), 20);
-`;
-
-for (const backend of BACKENDS) {
-  test(`Node test-timers-next-tick on '${backend}': ticks and promise jobs of one timer run before the next timer, and can cancel it`, async (t) => {
-    const [ours, node] = await Promise.all([
-      runItimerScript(`const { setTimeout: arm, clearTimeout: cancel } = await import('./src/node/timers.ts'); ${NEXT_TICK_SCENARIO}`, { ITIMER_CLOCK: backend }),
-      runItimerScript(`const arm = setTimeout, cancel = clearTimeout; ${NEXT_TICK_SCENARIO}`),
-    ]);
-    t.is(node.stdout, 't1 tick1 p1 t2 tick2 p2', node.stderr);
-    t.is(ours.stdout, node.stdout, ours.stderr);
+const SCENARIOS = `
+  const { AsyncLocalStorage } = await import('node:async_hooks');
+  const als = new AsyncLocalStorage();
+  const results = {};
+  const until = (fn) => new Promise((resolve) => fn(resolve));
+  results.nextTick = await until((done) => {
+    const log = [];
+    const timers = [];
+    for (const n of [1, 2, 3]) {
+      timers.push(arm(() => {
+        log.push('t' + n);
+        process.nextTick(() => { log.push('tick' + n); if (n === 1) cancel(timers[2]); });
+        Promise.resolve().then(() => log.push('p' + n));
+      }, 5));
+    }
+    arm(() => done(log.join(' ')), 20);
   });
-}
-
-test('a nextTick queued by a chain callback runs before an immediate queued with it (it is drained, not left for later)', async (t) => {
-  const script = `
+  results.immediate = await until((done) => {
     const log = [];
     arm(() => {
-      setImmediate(() => { log.push('immediate'); console.log(log.join(' ')); });
+      setImmediate(() => { log.push('immediate'); done(log.join(' ')); });
       process.nextTick(() => log.push('tick'));
       Promise.resolve().then(() => log.push('promise'));
       log.push('timer');
-    }, 2);`;
-  const [ours, node] = await Promise.all([
-    runItimerScript(`const arm = (fn, ms) => itimer.setTimer(fn, ms); ${script}`),
-    runItimerScript(`const arm = setTimeout; ${script}`),
-  ]);
-  t.is(node.stdout, 'timer tick promise immediate', node.stderr);
-  t.is(ours.stdout, node.stdout, ours.stderr);
-});
-
-/** Each kind of timer, created inside `als.run(store)`, reports what its callback sees. */
-const ASYNC_CONTEXT_SCENARIO = `
-  const { AsyncLocalStorage } = await import('node:async_hooks');
-  const { setTimeout: dropInTimeout, setInterval: dropInInterval, clearInterval: dropInClear } = await import('./src/node/timers.ts');
-  const als = new AsyncLocalStorage();
-  const seen = {};
-  let pending = 6;
-  const done = (name, store) => { seen[name] = store; if (--pending === 0) console.log(JSON.stringify(seen)); };
-  als.run('setTimer', () => itimer.setTimer(() => done('setTimer', als.getStore()), 3));
-  als.run('setTimeout', () => dropInTimeout(() => done('setTimeout', als.getStore()), 3));
-  als.run('setInterval', () => { const i = dropInInterval(() => { dropInClear(i); done('setInterval', als.getStore()); }, 3); });
-  als.run('alarmSignal', () => { const s = itimer.alarmSignal(3, { ref: true }); s.addEventListener('abort', () => done('alarmSignal', als.getStore())); });
-  als.run('sleep', async () => { await itimer.sleep(3); done('sleep', als.getStore()); });
-  // enterWith inside one callback stays in that callback's context.
-  itimer.setTimer(() => als.enterWith('leaked'), 4);
-  itimer.setTimer(() => done('after enterWith', als.getStore() ?? 'none'), 4);
+    }, 2);
+  });
+  results.enterWith = await until((done) => {
+    arm(() => als.enterWith('first'), 3);
+    arm(() => done(als.getStore() ?? 'none'), 3);
+  });
+  results.throw = await until((done) => {
+    const log = [];
+    const handler = (error) => log.push('handler ' + error.message);
+    process.on('uncaughtException', handler);
+    arm(() => { log.push('first'); throw new Error('boom'); }, 3);
+    arm(() => log.push('second'), 3);
+    arm(() => { process.off('uncaughtException', handler); done(log.join(', ')); }, 10);
+  });
+  console.log(JSON.stringify(results));
 `;
 
+/** What every timer kind, created inside \`als.run(store)\`, sees in its callback. */
+const ASYNC_CONTEXT = `
+  const { setTimeout: dropInTimeout, setInterval: dropInInterval, clearInterval: dropInClear } = await import('./src/node/timers.ts');
+  const seen = {};
+  await new Promise((resolve) => {
+    let pending = 6;
+    const done = (name, store) => { seen[name] = store; if (--pending === 0) resolve(); };
+    als.run('setTimer', () => itimer.setTimer(() => done('setTimer', als.getStore()), 3));
+    als.run('setTimeout', () => dropInTimeout(() => done('setTimeout', als.getStore()), 3));
+    als.run('setInterval', () => { const i = dropInInterval(() => { dropInClear(i); done('setInterval', als.getStore()); }, 3); });
+    als.run('alarmSignal', () => { const s = itimer.alarmSignal(3, { ref: true }); s.addEventListener('abort', () => done('alarmSignal', als.getStore())); });
+    als.run('sleep', async () => { await itimer.sleep(3); done('sleep', als.getStore()); });
+    itimer.setTimer(() => als.enterWith('leaked'), 4); // stays in that callback's context
+    itimer.setTimer(() => done('after enterWith', als.getStore() ?? 'none'), 4);
+  });
+  console.log(JSON.stringify(seen));
+`;
+
+const nodeReference = runItimerScript(`const arm = setTimeout, cancel = clearTimeout; ${SCENARIOS}`, {}, 60_000);
+
 for (const backend of BACKENDS) {
-  test(`Node test-async-local-storage-* on '${backend}': every timer kind runs in the context it was created in; enterWith does not leak`, async (t) => {
-    const run = await runItimerScript(ASYNC_CONTEXT_SCENARIO, { ITIMER_CLOCK: backend });
-    t.deepEqual(JSON.parse(run.stdout || '{}'), {
+  test(`on '${backend}', as Node: test-timers-next-tick (ticks and promise jobs between timers), test-timers-immediate-queue-throw (the handler before the next timer), test-async-local-storage-* (the creation's context, enterWith kept in its callback)`, async (t) => {
+    const run = await runItimerScript(
+      `const { setTimeout: arm, clearTimeout: cancel } = await import('./src/node/timers.ts'); ${SCENARIOS} ${ASYNC_CONTEXT}`,
+      { ITIMER_CLOCK: backend },
+      60_000,
+    );
+    const node = await nodeReference;
+    const expected = { nextTick: 't1 tick1 p1 t2 tick2 p2', immediate: 'timer tick promise immediate', enterWith: 'none', throw: 'first, handler boom, second' };
+    t.deepEqual(JSON.parse(node.stdout || '{}'), expected, node.stderr);
+    const [ours, contexts] = run.stdout.split('\n');
+    t.deepEqual(JSON.parse(ours || '{}'), expected, run.stderr);
+    t.deepEqual(JSON.parse(contexts || '{}'), {
       setTimer: 'setTimer',
       setTimeout: 'setTimeout',
       setInterval: 'setInterval',
@@ -89,37 +107,6 @@ for (const backend of BACKENDS) {
       sleep: 'sleep',
       'after enterWith': 'none',
     }, run.stderr);
-  });
-}
-
-test('Node test-async-local-storage-enter-with: the store entered in one timer callback is not the next one\'s (Node agrees)', async (t) => {
-  const script = `
-    const { AsyncLocalStorage } = await import('node:async_hooks');
-    const als = new AsyncLocalStorage();
-    arm(() => als.enterWith('first'), 3);
-    arm(() => console.log(als.getStore() ?? 'none'), 3);`;
-  const [ours, node] = await Promise.all([
-    runItimerScript(`const arm = (fn, ms) => itimer.setTimer(fn, ms); ${script}`),
-    runItimerScript(`const arm = setTimeout; ${script}`),
-  ]);
-  t.is(node.stdout, 'none', node.stderr);
-  t.is(ours.stdout, node.stdout, ours.stderr);
-});
-
-for (const backend of BACKENDS) {
-  test(`Node test-timers-immediate-queue-throw on '${backend}': a throw reaches 'uncaughtException' before the next due callback`, async (t) => {
-    const script = `
-      const log = [];
-      process.on('uncaughtException', (error) => log.push('handler ' + error.message));
-      arm(() => { log.push('first'); throw new Error('boom'); }, 3);
-      arm(() => log.push('second'), 3);
-      arm(() => console.log(log.join(', ')), 10);`;
-    const [ours, node] = await Promise.all([
-      runItimerScript(`const { setTimeout: arm } = await import('./src/node/timers.ts'); ${script}`, { ITIMER_CLOCK: backend }),
-      runItimerScript(`const arm = setTimeout; ${script}`),
-    ]);
-    t.is(node.stdout, 'first, handler boom, second', node.stderr);
-    t.is(ours.stdout, node.stdout, ours.stderr);
   });
 }
 
@@ -142,6 +129,8 @@ test('the wake path: a host re-arm that throws is reported (a warning), the chai
   const run = await runItimerScript(`
     process.on('warning', (w) => console.log('warning', w.code));
     itimer.configureAlarms('timerfd,dynticks');
+    itimer.getChain();
+    itimer.activeAlarm(); // the chain is on timerfd now, not on its bootstrap backend
     const chain = itimer.getChain();
     const backend = chain.backend;
     backend.rearm = () => { throw Object.assign(new Error('EBADF: bad file descriptor, timerfd_settime'), { code: 'EBADF' }); };

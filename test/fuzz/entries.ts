@@ -373,7 +373,7 @@ function chainRun(): ChainRun {
 /** A private chain on virtual time (the chain knows the backend by its name), with one waiter armed. */
 function virtualChain(): InstanceType<typeof TimerChain> {
   const chain = new TimerChain();
-  chain.start({ name: 'virtual', description: 'fuzz', nowNs: 0, start: noop, stop: noop, rearm: noop, disarm: noop } as never);
+  chain.start({ name: 'virtual', description: 'fuzz', drivenByHand: true, nowNs: 0, start: noop, stop: noop, rearm: noop, disarm: noop } as never);
   const waiter = new Waiter(noop);
   waiter.keepsAlive = false;
   waiter.deadlineNs = 500;
