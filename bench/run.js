@@ -112,12 +112,12 @@ const throughput = THROUGHPUT.map(([pattern, count]) => {
 // ---- the goals (issues 15 and 16), checked on this run ----
 /** @param {string} id @param {number} delayMs */
 const find = (id, delayMs) => summaries.find((s) => s.id === id && s.delayMs === delayMs);
-/** @type {{ goal: string, measured: string, met: boolean | undefined }[]} */
+/** @type {{ goal: string, measured: string, met: boolean | null }[]} */
 const goals = [];
 /** @param {string} goal @param {(number | undefined)[]} values @param {(v: number) => boolean} ok @param {(v: number) => string} show */
 function goal(goal, values, ok, show) {
   const known = /** @type {number[]} */ (values.filter((v) => v !== undefined && !Number.isNaN(v)));
-  goals.push({ goal, measured: known.length ? known.map(show).join(' / ') : 'not measured', met: known.length === values.length ? known.every(ok) : undefined });
+  goals.push({ goal, measured: known.length ? known.map(show).join(' / ') : 'not measured', met: known.length === values.length ? known.every(ok) : null });
 }
 const at = (/** @type {(delayMs: number) => number | undefined} */ f) => DELAYS_MS.map(f);
 const x = (/** @type {number} */ v) => `${v.toFixed(2)}×`;
@@ -187,7 +187,7 @@ const lines = [
   '',
   '### The goals, on this run',
   '',
-  md({ head: ['goal', 'measured', 'met'], rows: goals.map((g) => [g.goal, g.measured, g.met === undefined ? '—' : g.met ? 'yes' : '**no**']), numeric: [false, true, false] }),
+  md({ head: ['goal', 'measured', 'met'], rows: goals.map((g) => [g.goal, g.measured, g.met === null ? '—' : g.met ? 'yes' : '**no**']), numeric: [false, true, false] }),
   '',
   '### Each backend in a fresh process',
   '',

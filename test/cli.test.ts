@@ -145,6 +145,18 @@ test('probe: tables, the labelled diagnostic, SVG and the recommendation line', 
   t.regex(readFileSync(svg, 'utf8'), /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
 });
 
+test('probe: nanotimer not installed is a quiet "skipped", not a failure', (t) => {
+  // Resolving 'nanotimer' fails in this process and, through execArgv, in its measuring processes.
+  const hide = `data:text/javascript,${encodeURIComponent("import Module from 'node:module'; const resolve = Module._resolveFilename; Module._resolveFilename = function (request, ...rest) { if (request === 'nanotimer') throw Object.assign(new Error('hidden'), { code: 'MODULE_NOT_FOUND' }); return resolve.call(this, request, ...rest); };")}`;
+  const r = spawnSync(process.execPath, ['--import', hide, bin, 'probe', '--json', '--samples', '2', '--delay', '1', '--clock', 'timerfd'], { encoding: 'utf8' });
+  t.is(r.status, 0, r.stderr);
+  const report = JSON.parse(r.stdout) as { mechanisms: { id: string }[]; skipped: { id: string; reason: string }[] };
+  t.deepEqual(report.skipped, [{ id: 'nanotimer', reason: 'not installed' }]);
+  t.false(report.mechanisms.some((s) => s.id === 'nanotimer'));
+  t.true(report.mechanisms.some((s) => s.id === 'setTimeout'));
+  t.notRegex(r.stderr, /nanotimer|itimer: /);
+});
+
 test('exec: timers armed, then the command in place; 127 / 126 / 2 as shells do', (t) => {
   const alarmed = itimer('exec', '--alarm', '1', '--', 'sleep', '5');
   t.is(alarmed.signal, 'SIGALRM');
