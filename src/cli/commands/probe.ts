@@ -76,7 +76,8 @@ export function probeVerdict(best: BackendResult | undefined, main: readonly Sum
   const parts = [`Verdict: use '${best.backend}'`];
   if (chosen) {
     parts.push(` (setTimer's callback runs ${formatUs(chosen.p50)} µs after the deadline at the median at ${at} ms`);
-    if (chosen.vsSetTimeout !== undefined) parts.push(`, ${(1 / chosen.vsSetTimeout).toFixed(1)}× closer to it than setTimeout`);
+    const vs = chosen.vsSetTimeout;
+    if (vs !== undefined) parts.push(vs <= 1 ? `, ${(1 / vs).toFixed(1)}× closer to it than setTimeout` : `, ${vs.toFixed(1)}× later than setTimeout`);
     parts.push(')');
   }
   if (spin?.callback) parts.push(`; for microsecond precision pass spin: true (${formatUs(spin.callback.p50)} µs at the median, ${spin.cpuPercent.toFixed(0)} % of a core at ${at} ms)`);
@@ -203,7 +204,7 @@ export async function probeCommand(args: string[]): Promise<number> {
   if (firstTimers.length > 0) out.push(`The first timer of a fresh process (a 1 ms timer, ${firstTimerRuns} processes per row):`, '', text(firstTimerTable(firstTimers)), '');
   if (main) {
     out.push("Diagnostic, not the headline: lateness from each mechanism's own deadline (the chain's", 'now() − deadlineNs) and how long into the arming call it read its clock, µs:', '', text(ownFrameTable(mainSummaries, name)), '');
-    out.push('Mechanisms:', ...MECHANISMS.map((id) => `  ${id.padEnd(16)} ${MECHANISM_LABELS[id].replaceAll('`', '')}${main.skipped.some((s) => s.id === id) ? ' — skipped: not installed' : ''}`), '');
+    out.push('Mechanisms:', ...MECHANISMS.map((id) => `  ${id.padEnd(16)} ${MECHANISM_LABELS[id].replaceAll('`', '')}${main.skipped.filter((s) => s.id === id).map((s) => ` — skipped: ${s.reason}`).join('')}`), '');
   }
   if (values.svg) out.push(`Plot written to ${values.svg}.`);
   out.push(`Recommended: --clock ${recommendation}   (or ITIMER_CLOCK=${recommendation}; setTimer's median against the bare watcher's, best first)`);

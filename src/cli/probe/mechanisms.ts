@@ -137,10 +137,13 @@ async function entry<T>(name: 'itimer' | 'itimer/timers' | 'itimer/promises'): P
   return (await import(name)) as T;
 }
 
-/** The library, loaded once. */
+/** The library as a program imports it. */
 interface Library {
+  /** The `itimer` entry. */
   itimer: Itimer;
+  /** The `itimer/timers` entry. */
   timers: ItimerTimers;
+  /** The `itimer/promises` entry. */
   promises: ItimerPromises;
   /** hrNs() − chainNow(): moves a chain deadline onto {@link hrNs}'s scale. */
   chainToHrNs: number;
@@ -171,16 +174,19 @@ async function loadLibrary(clock: string | undefined): Promise<Library> {
   return { itimer, timers, promises, chainToHrNs: chainOffsetNs(itimer.chainNow) }; // chainNow starts the chain
 }
 
-/** The CommonJS package `name` from the working directory's node_modules or this package's, if installed. */
-function requireOptional(name: string): unknown {
+/**
+ * The CommonJS package `name`, from the working directory's node_modules or this package's;
+ * otherwise why not (`not installed`, or the error that stopped it loading).
+ */
+function requireOptional(name: string): { module: unknown } | { reason: string } {
   for (const from of [join(process.cwd(), 'noop.js'), fileURLToPath(import.meta.url)]) {
     try {
-      return createRequire(from)(name);
+      return { module: createRequire(from)(name) };
     } catch (error) {
-      if ((error as { code?: string }).code !== 'MODULE_NOT_FOUND') throw error;
+      if ((error as { code?: string }).code !== 'MODULE_NOT_FOUND') return { reason: `could not be loaded: ${(error as Error).message.split('\n')[0]}` };
     }
   }
-  return undefined;
+  return { reason: 'not installed' };
 }
 
 const noClose = () => {};
@@ -220,8 +226,8 @@ function openWatcher(): CallbackMechanism {
 /** nanotimer's constructor, as much of it as is used here. */
 type NanoTimerClass = new () => { setTimeout(task: () => void, args: unknown[], delay: string): void };
 
-/** Opens one adapter; `undefined` when the mechanism is not installed here. */
-function openMechanism(id: MechanismId, lib: Library): Mechanism | undefined {
+/** Opens one adapter; a reason instead when the mechanism cannot be loaded here. */
+function openMechanism(id: MechanismId, lib: Library): Mechanism | { reason: string } {
   const { itimer, timers, promises, chainToHrNs } = lib;
   const callback = (arm: CallbackMechanism['arm'], close = noClose): CallbackMechanism => ({ id, kind: 'callback', arm, close });
   const promise = (wait: PromiseMechanism['wait']): PromiseMechanism => ({ id, kind: 'promise', wait, close: noClose });
@@ -248,9 +254,9 @@ function openMechanism(id: MechanismId, lib: Library): Mechanism | undefined {
     case 'watcher':
       return openWatcher();
     case 'nanotimer': {
-      const NanoTimer = requireOptional('nanotimer') as NanoTimerClass | undefined;
-      if (NanoTimer === undefined) return undefined;
-      const nano = new NanoTimer(); // one instance, re-armed after each firing, as a program would
+      const loaded = requireOptional('nanotimer');
+      if ('reason' in loaded) return loaded;
+      const nano = new (loaded.module as NanoTimerClass)(); // one instance, re-armed after each firing, as a program would
       return callback((delayMs, done) => {
         nano.setTimeout(done, [], `${Math.round(delayMs * 1e6)}n`);
         return undefined;
@@ -271,7 +277,7 @@ function openMechanism(id: MechanismId, lib: Library): Mechanism | undefined {
  * @param ids the mechanisms to open, in any order.
  * @param clock a backend list with `configureAlarms` semantics; undefined: `ITIMER_CLOCK`,
  *   else the default order.
- * @returns the opened adapters, in the order of `ids`, and those not installed here.
+ * @returns the opened adapters, in the order of `ids`, and those that cannot be loaded here, with why.
  * @throws Error ERR_ITIMER_NO_ALARM_BACKEND when no backend of `clock` starts; a syscall error
  *   when the watcher's timerfd cannot be created.
  */
@@ -281,8 +287,8 @@ export async function openMechanisms(ids: readonly MechanismId[], clock?: string
   const skipped: SkippedMechanism[] = [];
   for (const id of ids) {
     const mechanism = openMechanism(id, lib);
-    if (mechanism) mechanisms.push(mechanism);
-    else skipped.push({ id, reason: 'not installed' });
+    if ('reason' in mechanism) skipped.push({ id, reason: mechanism.reason });
+    else mechanisms.push(mechanism);
   }
   return { mechanisms, skipped };
 }
