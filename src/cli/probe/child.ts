@@ -8,6 +8,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Plan, Run } from './measure.js';
+import { WARMUP_ROUNDS } from './measure.js';
 
 const worker = fileURLToPath(new URL(`./worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
 
@@ -15,14 +16,16 @@ const worker = fileURLToPath(new URL(`./worker${import.meta.url.endsWith('.ts') 
  * Runs `node ...args` and resolves with its stdout; lines `progress DONE TOTAL` on its stderr
  * go to `onProgress`, the rest is the error text.
  * @param args node's arguments (flags, script, the script's arguments).
- * @param options `env` of the child (default: this process's); `onProgress`: called for each progress line.
+ * @param options `env` of the child (default: this process's); `timeoutMs` after which it is
+ *   killed (default 60 s); `onProgress`: called for each progress line.
  * @returns the child's stdout.
- * @throws Error (as a rejection) when the child exits with a non-zero status or a signal, with its stderr.
+ * @throws Error (as a rejection) when the child exits with a non-zero status or a signal (its
+ *   stderr is the message), or is killed at the timeout.
  */
-export function runNode(args: readonly string[], options: { env?: NodeJS.ProcessEnv; onProgress?: (done: number, total: number) => void } = {}): Promise<string> {
-  const { env = process.env, onProgress } = options;
+export function runNode(args: readonly string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; onProgress?: (done: number, total: number) => void } = {}): Promise<string> {
+  const { env = process.env, timeoutMs = 60_000, onProgress } = options;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, { env, timeout: timeoutMs, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let errors = '';
     let partial = '';
@@ -39,7 +42,7 @@ export function runNode(args: readonly string[], options: { env?: NodeJS.Process
     child.on('error', reject);
     child.on('close', (status, signal) => {
       if (status === 0) resolve(stdout);
-      else reject(new Error(`${(errors + partial).trim() || `exited with ${signal ?? status}`}`));
+      else reject(new Error((errors + partial).trim() || (signal === 'SIGTERM' ? `killed after ${timeoutMs} ms` : `exited with ${signal ?? status}`)));
     });
   });
 }
@@ -52,5 +55,8 @@ export function runNode(args: readonly string[], options: { env?: NodeJS.Process
  * @throws Error (as a rejection) when the worker fails, e.g. the chain cannot start on the plan's backend.
  */
 export async function runInChild(plan: Plan, onProgress?: (done: number, total: number) => void): Promise<Run> {
-  return JSON.parse(await runNode([...process.execArgv, worker, JSON.stringify(plan)], { onProgress })) as Run;
+  // A minute, plus twenty times the delays the plan waits for: generous on a loaded machine,
+  // yet a chain that stopped firing ends the measurement instead of hanging it.
+  const waitMs = (plan.rounds + (plan.warmupRounds ?? WARMUP_ROUNDS)) * plan.mechanisms.length * plan.delaysMs.reduce((sum, d) => sum + d, 0);
+  return JSON.parse(await runNode([...process.execArgv, worker, JSON.stringify(plan)], { timeoutMs: 60_000 + 20 * waitMs, onProgress })) as Run;
 }

@@ -39,9 +39,12 @@ export interface Plan {
   delaysMs: number[];
   /** Recorded rounds: samples per (mechanism, delay). */
   rounds: number;
-  /** Unrecorded rounds first (default 5). */
+  /** Unrecorded rounds first (default {@link WARMUP_ROUNDS}). */
   warmupRounds?: number;
 }
+
+/** Unrecorded rounds before the measured ones, unless the plan says otherwise. */
+export const WARMUP_ROUNDS = 5;
 
 /** Raw samples of one mechanism at one delay, in ns; the arrays are in sample order. */
 export interface Series {
@@ -134,7 +137,7 @@ export async function runPlan(plan: Plan, onProgress?: (done: number, total: num
   const cells = plan.delaysMs.flatMap((delayMs) =>
     mechanisms.map((mechanism) => ({ mechanism, series: { id: mechanism.id, delayMs, callbackNs: [], awaitNs: [], ownFrameNs: [], armLagNs: [], cpuNs: 0, wallNs: 0 } as Series })),
   );
-  const warmup = plan.warmupRounds ?? 5;
+  const warmup = plan.warmupRounds ?? WARMUP_ROUNDS;
   const total = warmup + plan.rounds;
   try {
     for (let round = 0; round < total; round++) {
