@@ -77,40 +77,83 @@ test('backends: the order of precedence, what starts, what is active (QEMU -cloc
   t.is(itimer('backends', '--clock', 'hpet').status, 2);
 });
 
-test('probe: every mechanism measured in its own process, none early, and a --clock recommendation', (t) => {
+test('probe: every mechanism in the user\'s frame, interleaved; each backend in its own process; the first timer; a --clock recommendation', (t) => {
   const r = itimer('probe', '--json', '--samples', '5', '--delay', '2', '--clock', 'timerfd,libuv');
   t.is(r.status, 0, r.stderr);
+  type Frame = { n: number; p50: number; p90: number; p99: number; max: number; early: number; vsSetTimeout?: number; vsWatcher?: number };
+  type Summary = { id: string; delayMs: number; callback?: Frame; await: Frame; resumption?: Frame; ownFrame?: Frame; armLag?: Frame; cpuPercent: number };
   const report = JSON.parse(r.stdout) as {
     schemaVersion: number;
     units: Record<string, string>;
-    results: { mode: string; early: number; n: number; cpuPercent: number }[];
+    backend: string;
+    mechanisms: Summary[];
+    skipped: { id: string; reason: string }[];
+    backends: { backend: string; summaries: Summary[] }[];
+    firstTimer: { mechanism: string; armed: string; n: number; p50: number }[];
     recommendation: string;
     verdict: string;
   };
-  t.is(report.schemaVersion, 2);
-  t.deepEqual(report.units, { delayMs: 'ms', p50: 'µs', p99: 'µs', max: 'µs', cpuPercent: '% of one core' });
-  t.deepEqual(report.results.map((x) => x.mode), ['floor', 'watcher', 'timerfd', 'libuv', 'spin', 'nanotimer', 'setTimeout']);
-  t.true(report.results.filter((x) => x.mode !== 'setTimeout' && x.mode !== 'nanotimer').every((x) => x.early === 0 && x.n === 5));
-  t.true(report.results.every((x) => x.cpuPercent >= 0));
+  t.is(report.schemaVersion, 3);
+  t.deepEqual(Object.keys(report.units), ['delayMs', 'lateness', 'cpuPercent', 'firstTimer']);
+  t.is(report.backend, 'timerfd');
+  const all = ['busy-wait', 'setTimer-spin', 'sleep-spin', 'setTimer', 'sleep', 'itimer/promises', 'itimer/timers', 'watcher', 'nanotimer', 'setTimeout', 'timers/promises'];
+  t.deepEqual(report.skipped, []); // nanotimer is a dev dependency
+  t.deepEqual(report.mechanisms.map((s) => s.id), all);
+  const promiseForms = ['sleep-spin', 'sleep', 'itimer/promises', 'timers/promises'];
+  for (const s of report.mechanisms) {
+    t.is(s.delayMs, 2);
+    t.is(s.await.n, 5, s.id);
+    t.is(s.callback === undefined, promiseForms.includes(s.id), s.id);
+    t.is(s.resumption === undefined, promiseForms.includes(s.id), s.id);
+    if (s.callback) t.true(s.await.p50 >= s.callback.p50, `${s.id}: resumes after await no sooner than in the callback`);
+    t.true(s.cpuPercent >= 0 && s.cpuPercent <= 250, `${s.id}: ${s.cpuPercent} %`);
+  }
+  const find = (id: string) => report.mechanisms.find((s) => s.id === id)!;
+  t.is(find('watcher').callback!.vsWatcher, 1); // the reference against itself (the watcher is never early: its p50 is positive)
+  t.is(find('setTimer').await.vsWatcher, find('setTimer').await.p50 / find('watcher').await.p50);
+  // The chain never fires before its own deadline, which it takes after the user's: never early in the user's frame.
+  const itimerRows = [...report.mechanisms, ...report.backends.flatMap((b) => b.summaries)].filter((s) => ['setTimer-spin', 'sleep-spin', 'setTimer', 'sleep', 'itimer/promises', 'itimer/timers'].includes(s.id));
+  t.true(itimerRows.every((s) => s.await.early === 0 && (s.callback?.early ?? 0) === 0));
+  for (const id of ['busy-wait', 'setTimer-spin', 'setTimer', 'itimer/timers', 'watcher']) t.true(find(id).ownFrame !== undefined && find(id).armLag !== undefined, `${id}: its own frame, a diagnostic`);
+  t.deepEqual(report.backends.map((b) => b.backend), ['timerfd', 'libuv']);
+  t.deepEqual(report.backends[0]!.summaries.map((s) => s.id), ['setTimer', 'sleep', 'watcher', 'setTimeout']);
+  t.deepEqual(report.firstTimer.map((f) => [f.mechanism, f.armed, f.n]), [['setTimer', 'top-level', 5], ['setTimeout', 'top-level', 5], ['setTimer', 'idle', 5], ['setTimeout', 'idle', 5]]);
+  t.true(report.firstTimer.filter((f) => f.mechanism === 'setTimer').every((f) => f.p50 >= 0), 'the first setTimer is not early either');
   t.deepEqual(report.recommendation.split(',').sort(), ['libuv', 'timerfd']);
   t.regex(report.verdict, /^Verdict: use '(timerfd|libuv)' .*spin: true/);
-  t.regex(r.stderr, /\[#{30}\] 7\/7 done/);
+  t.regex(r.stderr, /\[#{30}\] done/);
   for (const args of [['--samples', '0'], ['--delay', 'x'], ['--clock', 'hpet']]) t.is(itimer('probe', ...args).status, 2, args.join(' '));
   const virtual = itimer('probe', '--clock', 'virtual');
   t.is(virtual.status, 2);
   t.regex(virtual.stderr, /'virtual' has no real time to measure/);
 });
 
-test('probe: table, histograms, SVG and the recommendation line', (t) => {
+test('probe: tables, the labelled diagnostic, SVG and the recommendation line', (t) => {
   const svgDir = mkdtempSync(join(tmpdir(), 'itimer-probe-'));
   t.teardown(() => rmSync(svgDir, { recursive: true, force: true }));
   const svg = join(svgDir, 'plot.svg');
   const r = itimer('probe', '--samples', '3', '--delay', '1', '--clock', 'timerfd', '--svg', svg);
   t.is(r.status, 0, r.stderr);
-  t.regex(r.stdout, /^Lateness after the deadline, µs/);
-  t.regex(r.stdout, /\n {2}timerfd at 1 ms\n/);
+  t.regex(r.stdout, /^Where your code resumes: µs after the deadline/);
+  t.regex(r.stdout, /\n +1 ms {2}setTimer +callback +\S+/);
+  t.regex(r.stdout, /\n +1 ms {2}sleep +after await +\S+/);
+  t.regex(r.stdout, /\nPromise resumption: /);
+  t.regex(r.stdout, /\nThe first timer of a fresh process \(a 1 ms timer, 3 processes per row\)/);
+  t.regex(r.stdout, /\nDiagnostic, not the headline: /);
   t.regex(r.stdout, /Recommended: --clock timerfd /);
   t.regex(readFileSync(svg, 'utf8'), /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+});
+
+test('probe: nanotimer not installed is a quiet "skipped", not a failure', (t) => {
+  // Resolving 'nanotimer' fails in this process and, through execArgv, in its measuring processes.
+  const hide = `data:text/javascript,${encodeURIComponent("import Module from 'node:module'; const resolve = Module._resolveFilename; Module._resolveFilename = function (request, ...rest) { if (request === 'nanotimer') throw Object.assign(new Error('hidden'), { code: 'MODULE_NOT_FOUND' }); return resolve.call(this, request, ...rest); };")}`;
+  const r = spawnSync(process.execPath, ['--import', hide, bin, 'probe', '--json', '--samples', '2', '--delay', '1', '--clock', 'timerfd'], { encoding: 'utf8' });
+  t.is(r.status, 0, r.stderr);
+  const report = JSON.parse(r.stdout) as { mechanisms: { id: string }[]; skipped: { id: string; reason: string }[] };
+  t.deepEqual(report.skipped, [{ id: 'nanotimer', reason: 'not installed' }]);
+  t.false(report.mechanisms.some((s) => s.id === 'nanotimer'));
+  t.true(report.mechanisms.some((s) => s.id === 'setTimeout'));
+  t.notRegex(r.stderr, /nanotimer|itimer: /);
 });
 
 test('exec: timers armed, then the command in place; 127 / 126 / 2 as shells do', (t) => {

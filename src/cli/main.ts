@@ -7,14 +7,13 @@ import { readFileSync } from 'node:fs';
 import { BACKENDS_USAGE, backendsCommand } from './commands/backends.js';
 import { CONFORMANCE_USAGE, conformanceCommand } from './commands/conformance.js';
 import { EXEC_USAGE, execCommand } from './commands/exec.js';
-import { PROBE_USAGE, probeCommand, probeWorkerCommand } from './commands/probe.js';
+import { PROBE_USAGE, probeCommand } from './commands/probe.js';
 import { EXIT, MAIN_USAGE, UsageError } from './usage.js';
 
 /** The commands, each with its usage (printed after an option error, and by `itimer help COMMAND`). */
 const COMMANDS = new Map<string, { run: (args: string[]) => number | Promise<number>; usage: string }>([
   ['backends', { run: backendsCommand, usage: BACKENDS_USAGE }],
   ['probe', { run: probeCommand, usage: PROBE_USAGE }],
-  ['probe-worker', { run: probeWorkerCommand, usage: PROBE_USAGE }],
   ['conformance', { run: conformanceCommand, usage: CONFORMANCE_USAGE }],
   ['exec', { run: execCommand, usage: EXEC_USAGE }],
 ]);

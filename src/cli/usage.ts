@@ -49,7 +49,8 @@ export const MAIN_USAGE = `Usage: itimer <command> [options]
 
 Commands:
   backends      The alarm backends in order of precedence; which start here, which is active.
-  probe         Measure timer lateness per backend and for setTimeout on this host.
+  probe         Measure where timers resume your code on this host, per mechanism
+                and per backend, against setTimeout.
   conformance   Run the conformance cases (alarm, setitimer, timer_*, sigaction, pause,
                 exec, atfork…) on this host and report them.
   exec          Arm alarm / interval timers, then exec a command in place.

@@ -16,23 +16,24 @@ export interface LatenessPoint {
   p99: number;
 }
 
-const COLORS = ['#555555', '#1f77b4', '#2ca02c', '#ff7f0e', '#9467bd', '#d62728', '#8c564b'];
+const COLORS = ['#555555', '#1f77b4', '#aec7e8', '#2ca02c', '#98df8a', '#17becf', '#bcbd22', '#ff7f0e', '#9467bd', '#d62728', '#8c564b', '#e377c2'];
 
 const escape = (text: string) => text.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** Renders the points; `modes` and `delays` fix the order of bars and groups. */
-export function latenessSvg(points: readonly LatenessPoint[], modes: readonly string[], delays: readonly number[]): string {
+/** Renders the points; `modes` and `delays` fix the order of bars and groups; `title` heads the plot. */
+export function latenessSvg(points: readonly LatenessPoint[], modes: readonly string[], delays: readonly number[], title: string): string {
   const width = 780;
-  const height = 360;
+  const height = 376;
   const left = 60;
   const bottom = 300;
   const top = 24;
   const maxUs = Math.max(10, ...points.map((p) => p.p99));
-  const y = (v: number) => bottom - (Math.log10(Math.max(v, 1)) / Math.log10(maxUs)) * (bottom - top);
+  const floorUs = 0.1; // the axis starts here: a busy-wait resumes in well under 1 µs
+  const y = (v: number) => bottom - (Math.log10(Math.max(v, floorUs) / floorUs) / Math.log10(maxUs / floorUs)) * (bottom - top);
   const groupWidth = (width - left - 20) / delays.length;
   const barWidth = groupWidth / (modes.length + 1);
   const parts = [`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="11">`, `<rect width="${width}" height="${height}" fill="white"/>`];
-  for (let decade = 0; 10 ** decade <= maxUs * 1.01; decade++) {
+  for (let decade = -1; 10 ** decade <= maxUs * 1.01; decade++) {
     const yy = y(10 ** decade).toFixed(1);
     parts.push(`<line x1="${left}" x2="${width - 20}" y1="${yy}" y2="${yy}" stroke="#dddddd"/><text x="${left - 6}" y="${yy}" text-anchor="end" dy="4">${10 ** decade} µs</text>`);
   }
@@ -49,11 +50,13 @@ export function latenessSvg(points: readonly LatenessPoint[], modes: readonly st
       parts.push(`<line x1="${x.toFixed(1)}" x2="${(x + barWidth * 0.8).toFixed(1)}" y1="${y(p.p99).toFixed(1)}" y2="${y(p.p99).toFixed(1)}" stroke="${color}" stroke-width="3"/>`);
     });
   });
-  const legendStep = (width - left) / Math.max(modes.length, 1);
+  const perRow = 6;
+  const legendStep = (width - left) / perRow;
   modes.forEach((mode, m) => {
-    const x = left + m * legendStep;
-    parts.push(`<rect x="${x.toFixed(1)}" y="${height - 28}" width="10" height="10" fill="${COLORS[m % COLORS.length]}"/><text x="${(x + 14).toFixed(1)}" y="${height - 19}">${escape(mode)}</text>`);
+    const x = left + (m % perRow) * legendStep;
+    const yy = bottom + 32 + Math.floor(m / perRow) * 16;
+    parts.push(`<rect x="${x.toFixed(1)}" y="${yy}" width="10" height="10" fill="${COLORS[m % COLORS.length]}"/><text x="${(x + 14).toFixed(1)}" y="${yy + 9}">${escape(mode)}</text>`);
   });
-  parts.push(`<text x="${left}" y="14">Lateness after the deadline: bar = p50, line = p99 (log scale)</text>`, '</svg>');
+  parts.push(`<text x="${left}" y="14">${escape(title)}</text>`, '</svg>');
   return `${parts.join('\n')}\n`;
 }
