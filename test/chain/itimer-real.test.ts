@@ -38,10 +38,19 @@ test('unix: a sigaction handler gets only the alarm expiries while the chain kee
     `let alarms = 0, ticks = 0;
      itimer.sigaction('SIGALRM', () => alarms++);
      itimer.setitimer('real', { value: 0.03, interval: 0.03 });
-     const tick = itimer.setTimer(() => { if (++ticks === 50) { tick.cancel(); itimer.setitimer('real', {}); console.log(itimer.activeAlarm(), 'ticks', ticks, 'alarms', alarms >= 8 && alarms <= 20 ? 'about 16' : alarms); } }, 10, { interval: true });`,
+     const start = performance.now();
+     const tick = itimer.setTimer(() => {
+       if (++ticks < 50) return;
+       tick.cancel();
+       itimer.setitimer('real', {});
+       // One call per elapsed 30 ms period, as the kernel signals every expiry: the count follows
+       // the wall time the 50 ticks took (longer on a loaded machine), give or take one.
+       const periods = Math.floor((performance.now() - start) / 30);
+       console.log(itimer.activeAlarm(), 'ticks', ticks, 'alarms', Math.abs(alarms - periods) <= 1 ? 'one per period' : alarms + ' for ' + periods);
+     }, 10, { interval: true });`,
     'unix',
   );
-  t.is(r.stdout, 'unix ticks 50 alarms about 16', r.stderr);
+  t.is(r.stdout, 'unix ticks 50 alarms one per period', r.stderr);
   t.is(r.status, 0);
 });
 
@@ -171,26 +180,22 @@ for (const [how, setup] of [
   ['starting on unix', ``],
 ] as const) {
   test(`an ITIMER_REAL expiry still in libuv's pipe at the hand-over (${how}) reaches the sigaction handler exactly once`, async (t) => {
-    // The kernel's periodic ITIMER_REAL expires four or more times while JavaScript is busy;
-    // then the chain takes ITIMER_REAL over. Every expiry that happened must reach the handler,
-    // once: none lost with libuv's watcher, none delivered twice — and each period that elapses
-    // later is one call, on the chain as with the kernel (whose every expiry is a signal).
+    // The kernel's one-shot ITIMER_REAL expires while JavaScript is busy (its SIGALRM waits in
+    // libuv's pipe); then the chain takes ITIMER_REAL over. The expiry must reach the handler
+    // once: not lost with libuv's watcher, not delivered twice.
     const r = await runItimerScript(
       `let calls = 0;
        itimer.sigaction('SIGALRM', () => calls++);
        ${setup}
        const start = performance.now();
-       itimer.setitimer('real', { value: { usec: 5000 }, interval: { usec: 5000 } });
-       while (performance.now() - start < 23);
+       itimer.setitimer('real', { value: { usec: 5000 } });
+       while (performance.now() - start < 25);
        ${how === 'moving onto unix' ? "itimer.configureAlarms('unix');" : "itimer.setTimer(() => {}, 1);"}
-       const pending = Math.floor((performance.now() - start) / 5);
-       await itimer.sleep(12);
-       const elapsed = Math.floor((performance.now() - start) / 5);
-       itimer.setitimer('real', {});
-       console.log(itimer.activeAlarm(), calls >= pending && calls <= elapsed ? 'ok' : 'calls ' + calls + ' pending ' + pending + ' elapsed ' + elapsed);`,
+       await itimer.sleep(30);
+       console.log(itimer.activeAlarm(), 'calls', calls);`,
       how === 'starting on unix' ? { ITIMER_CLOCK: 'unix' } : {},
     );
-    t.is(r.stdout, 'unix ok', r.stderr);
+    t.is(r.stdout, 'unix calls 1', r.stderr);
   });
 }
 
