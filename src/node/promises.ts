@@ -40,8 +40,11 @@
  *   every period that elapsed and then yields that many ticks back to back. Here one elapsed
  *   tick is held for the next `next()`, and every further period that elapses while it is
  *   held is counted in the iterator's `missed` instead of being yielded (so is a period the
- *   chain itself could not serve, the process being stalled). A consumer that keeps up
- *   sees no difference; ticks stay on the drift-free grid;
+ *   chain could not serve while the process was blocked, which Node's interval skips
+ *   uncounted). A consumer that keeps up sees no difference; ticks stay on the drift-free
+ *   grid;
+ * - the AbortError has Node's name, code, message and cause, but its class is `Error`: Node's
+ *   `AbortError` class is internal (check `error.name`, as with Node's);
  * - Node's abort listener resists `stopImmediatePropagation()` (an internal flag of its
  *   EventTarget); this module's does not, so an earlier 'abort' listener that calls it keeps
  *   the timer from seeing the abort.
@@ -85,8 +88,9 @@ function checkArguments(delay: unknown, options: unknown): { signal: AbortSignal
  * @returns a promise that resolves with `value` once the deadline has passed. It rejects with
  *   `ERR_INVALID_ARG_TYPE` (TypeError) for a delay that is not a number or bad options (see
  *   the module notes); with an AbortError (`ABORT_ERR`) when `options.signal` is or becomes
- *   aborted (the timer is then disarmed); with whatever the signal's `addEventListener`
- *   throws; and with `ERR_ITIMER_NO_ALARM_BACKEND` if the chain cannot start.
+ *   aborted (the timer is then disarmed); with what the signal's own `addEventListener`
+ *   or `removeEventListener` throws, as in Node; and with `ERR_ITIMER_NO_ALARM_BACKEND` if
+ *   the chain cannot start.
  * @throws Never: every error, argument errors included, is delivered as a rejection.
  */
 export function setTimeout<T = void>(delay?: number, value?: T, options: TimerPromiseOptions = {}): Promise<T> {
@@ -133,8 +137,9 @@ export const setImmediate: <T = void>(value?: T, options?: TimerPromiseOptions) 
 export interface IntervalIterator<T> extends AsyncIterator<T, undefined, unknown> {
   /**
    * The periods that elapsed and were not yielded: each period that ends while a tick is
-   * already held for the next `next()`, and each period the chain could not serve because
-   * the process stalled. Node's generator would have yielded one tick for each of them.
+   * already held for the next `next()` (Node's generator yields one tick for each of those,
+   * back to back), and each period the chain could not serve because the process was
+   * blocked (Node's interval, re-armed from the late callback, skips those without a count).
    */
   readonly missed: number;
 

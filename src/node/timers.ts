@@ -37,7 +37,9 @@
  * truncates it), a timer never fires before its deadline (Node's can, by up to ~1 ms), an
  * interval is re-armed from its previous deadline, so it does not drift (Node re-arms from
  * the time its callback started), and a symbol or bigint delay, boxed or not, is a coded
- * `ERR_INVALID_ARG_TYPE` TypeError (Node's `delay * 1` throws an uncoded one).
+ * `ERR_INVALID_ARG_TYPE` TypeError (Node's `delay * 1` throws an uncoded one). Not here:
+ * Node's deprecated `enroll`, `unenroll`, `active` and `_unrefActive` (DEP0095, DEP0096,
+ * DEP0126, DEP0127), which work on Node's own timer lists.
  * @module
  */
 import * as nodeTimers from 'node:timers';

@@ -314,8 +314,9 @@ test.serial('setInterval: an abort with a tick held delivers the tick, then the 
   await node.next();
   await nodePromises.setTimeout(30);
   nodeController.abort();
-  const nodes = describe(await Promise.allSettled(Array.from({ length: 8 }, () => node.next())));
-  t.regex(nodes.join(), /^(tick,)+AbortError(,done)+$/);
+  const nodes: string[] = [];
+  while (nodes.at(-1) !== 'done' && nodes.length < 1000) nodes.push(...describe(await Promise.allSettled([node.next()])));
+  t.regex(nodes.join(), /^(tick,)+AbortError,done$/);
 });
 
 test.serial('Node test-timers-promises-scheduler: wait resolves after the delay and honours a signal; yield resolves after the microtasks queued before it', async (t) => {
