@@ -5,7 +5,7 @@
  * - failed libc calls (and the models of kernel objects: kqueue, #alarm): {@link syscallError},
  *   shaped like Node's `fs` errors (`code` 'EINVAL', `errno` -22, `syscall`);
  * - bad arguments: {@link invalidArgType}, {@link invalidArgValue}, {@link outOfRange},
- *   {@link illegalConstructor}, with Node's own codes and message shapes;
+ *   {@link illegalConstructor}, {@link invalidThis}, with Node's own codes and message shapes;
  * - the library's own conditions: {@link itimerError} with one of {@link ITIMER_ERRORS}.
  * @module
  */
@@ -45,8 +45,6 @@ export const ITIMER_ERRORS = {
   ERR_ITIMER_ALREADY_ARMED: 'the timer is already armed: cancel it first, or re-arm it with rearmAbsolute()',
   /** A timer armed on one chain (or QEMU clock) was given to another one. */
   ERR_ITIMER_FOREIGN_TIMER: 'the timer is armed on another chain or clock: use that one, or cancel it first',
-  /** `next()` of a `timers/promises` interval iterator called again before the previous call resolved. */
-  ERR_ITIMER_CONCURRENT_NEXT: 'next() of an interval iterator was called again before the previous tick resolved',
   /** A run of timers exceeded its loop limit: a timer keeps re-arming itself. */
   ERR_ITIMER_LOOP_LIMIT: 'a run of timers exceeded its loop limit: a timer keeps re-arming itself',
   /** `sigaction` would change a disposition under `process.on` listeners that are not its own. */
@@ -127,7 +125,7 @@ export function itimerError(code: ItimerErrorCode, message: string, options?: Er
  */
 function describe(value: unknown): string {
   if (value === null || value === undefined) return `${value}`;
-  if (typeof value === 'function') return `function ${ownData(value, 'name') || '<anonymous>'}`;
+  if (typeof value === 'function') return `function ${String(ownData(value, 'name') ?? '')}`; // Node's: 'function ' when anonymous
   if (typeof value === 'object') {
     const prototype = types.isProxy(value) ? undefined : Object.getPrototypeOf(value);
     const constructor = prototype ? ownData(prototype, 'constructor') : undefined;
@@ -162,10 +160,13 @@ function grouped(value: unknown): string {
     : text;
 }
 
-/** `TypeError [ERR_INVALID_ARG_TYPE]`: the argument's type is wrong. */
+/**
+ * `TypeError [ERR_INVALID_ARG_TYPE]`: the argument's type is wrong. A dotted name
+ * (`options.ref`) is a "property", as in Node's message.
+ */
 export function invalidArgType(name: string, expected: string, value: unknown): TypeError & { code: 'ERR_INVALID_ARG_TYPE' } {
   return coded(
-    new TypeError(`The "${String(name)}" argument must be ${expected}. Received ${describe(value)}`),
+    new TypeError(`The "${String(name)}" ${String(name).includes('.') ? 'property' : 'argument'} must be ${expected}. Received ${describe(value)}`),
     'ERR_INVALID_ARG_TYPE',
     invalidArgType,
   );
@@ -187,6 +188,11 @@ export function outOfRange(name: string, range: string, value: unknown): RangeEr
     'ERR_OUT_OF_RANGE',
     outOfRange,
   );
+}
+
+/** `TypeError [ERR_INVALID_THIS]`: a method called on an object that is not of its class (Node's message). */
+export function invalidThis(type: string): TypeError & { code: 'ERR_INVALID_THIS' } {
+  return coded(new TypeError(`Value of "this" must be of type ${type}`), 'ERR_INVALID_THIS', invalidThis);
 }
 
 /** `TypeError [ERR_ILLEGAL_CONSTRUCTOR]`: a class that only the library constructs. */

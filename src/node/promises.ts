@@ -1,7 +1,9 @@
 /**
- * `itimer/promises`: the shapes of `node:timers/promises` on the timer chain —
- * `setTimeout(delay, value, { signal, ref })`, `setInterval(delay, value, { signal, ref })`
- * as an async iterator, and `scheduler.wait(delay, { signal })` — precise and never early.
+ * `itimer/promises`: `node:timers/promises` on the timer chain — `setTimeout(delay, value,
+ * { signal, ref })`, `setInterval(delay, value, { signal, ref })` (an async generator) and
+ * `scheduler.wait(delay, { signal })` are timers of the chain; `setImmediate` and
+ * `scheduler.yield()` are Node's own (an immediate involves no timer), taken from
+ * `node:timers/promises` when this module loads.
  *
  * ```js
  * import { setTimeout, setInterval, scheduler } from 'itimer/promises';
@@ -10,249 +12,280 @@
  * await scheduler.wait(1, { signal: AbortSignal.timeout(100) });
  * ```
  *
- * As in Node: delays follow Node's rules (`+delay`; 1 ms unless from 1 to 2^31-1), bad
- * `options` / `options.signal` / `options.ref` reject with `ERR_INVALID_ARG_TYPE`, and an
- * abort rejects with an `AbortError` (`code` 'ABORT_ERR', `cause` the signal's reason) and
- * disarms the timer.
+ * As in Node (its lib/timers/promises.js decides):
+ * - the arguments are checked in Node's order, each failure an `ERR_INVALID_ARG_TYPE`
+ *   TypeError: a `delay` that is neither undefined nor a number; `options` that is not an
+ *   object (null, an array, a function); `options.signal`, when not undefined, that is not an
+ *   object with an `aborted` property; `options.ref`, when not undefined, that is not a
+ *   boolean. `setTimeout` and `scheduler.wait` reject with them; `setInterval` throws them
+ *   from its first `next()`, as an async generator does;
+ * - a delay that is a number follows Node's rule for every timer: 1 ms unless from 1 to
+ *   2^31-1, and above 2^31-1 a `TimeoutOverflowWarning` too;
+ * - an aborted signal rejects with an `AbortError` (`code` 'ABORT_ERR', `cause` the signal's
+ *   reason) and disarms the timer;
+ * - `setInterval` returns an async generator: nothing is checked or armed before the first
+ *   `next()`, and the first tick is one period after it; `next()` calls made before a tick
+ *   queue up and successive ticks resolve them in order; `return()` and `throw()` are an
+ *   async generator's, and a `next()` already pending is served before them; after an abort,
+ *   a tick that elapsed before it is still delivered, then the AbortError, then `done`;
+ * - `scheduler`'s methods throw `ERR_INVALID_THIS` when called on anything but `scheduler`,
+ *   and its constructor `ERR_ILLEGAL_CONSTRUCTOR`.
  *
- * One difference, on purpose: Node's interval iterator yields once for every period that
- * elapsed, so a slow consumer gets a burst of stale ticks. Here a slow consumer gets one
- * tick, at once, and the periods it missed are counted in the iterator's `missed`: ticks
- * stay on the drift-free grid and are never bunched.
+ * Where it differs from Node:
+ * - a timer never resolves before its deadline (Node's can, by up to ~1 ms), and a
+ *   fractional delay is kept (2.5 ms is 2.5 ms; Node truncates it to 2);
+ * - the interval is re-armed from its previous deadline, so it does not drift (Node
+ *   re-arms from the time its callback started);
+ * - no bunched ticks: when the consumer is slower than the period, Node's generator counts
+ *   every period that elapsed and then yields that many ticks back to back. Here one elapsed
+ *   tick is held for the next `next()`, and every further period that elapses while it is
+ *   held is counted in the iterator's `missed` instead of being yielded (so is a period the
+ *   chain could not serve while the process was blocked, which Node's interval skips
+ *   uncounted). A consumer that keeps up sees no difference; ticks stay on the drift-free
+ *   grid;
+ * - the AbortError has Node's name, code, message and cause, but its class is `Error`: Node's
+ *   `AbortError` class is internal (check `error.name`, as with Node's);
+ * - Node's abort listener resists `stopImmediatePropagation()` (an internal flag of its
+ *   EventTarget); this module's does not, so an earlier 'abort' listener that calls it keeps
+ *   the timer from seeing the abort.
  * @module
  */
-import { invalidArgType } from '../posix/validate.js';
-import { Timer } from '../chain/index.js';
+import * as nodePromises from 'node:timers/promises';
+import { illegalConstructor, invalidArgType, invalidThis } from '../host/errors.js';
+import { chainNow, Timer } from '../chain/index.js';
 import { abortError } from '../chain/sleep.js';
-import { itimerError } from '../host/errors.js';
 import { nodeDelayMs } from './delay.js';
 
 /** Options of {@link setTimeout} and {@link setInterval}. */
 export interface TimerPromiseOptions {
-  /** Aborts the wait (or the iteration) with an AbortError. */
+  /**
+   * Aborts the wait (or the iteration) with an AbortError. As in Node, any object with an
+   * `aborted` property is taken, and its `addEventListener`, `removeEventListener` and
+   * `reason` are used.
+   */
   signal?: AbortSignal;
   /** Keep the process alive while waiting (default true). */
   ref?: boolean;
 }
 
-/** Node's checks of the options of timers/promises; @returns `signal` and `ref`. */
-function checkOptions(options: unknown): { signal: AbortSignal | undefined; ref: boolean } {
-  if (options === null || typeof options !== 'object') throw invalidArgType('options', 'of type object', options);
+/** Node's checks of the arguments of timers/promises, in its order; @returns `signal` and `ref`. */
+function checkArguments(delay: unknown, options: unknown): { signal: AbortSignal | undefined; ref: boolean } {
+  if (delay !== undefined && typeof delay !== 'number') throw invalidArgType('delay', 'of type number', delay);
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw invalidArgType('options', 'of type object', options);
   const { signal, ref = true } = options as TimerPromiseOptions;
-  if (signal !== undefined && !(signal instanceof AbortSignal)) throw invalidArgType('options.signal', 'an instance of AbortSignal', signal);
+  if (signal !== undefined && (typeof signal !== 'object' || signal === null || !('aborted' in signal))) {
+    throw invalidArgType('options.signal', 'an instance of AbortSignal', signal);
+  }
   if (typeof ref !== 'boolean') throw invalidArgType('options.ref', 'of type boolean', ref);
   return { signal, ref };
 }
 
 /**
  * Resolves with `value` after `delay` ms (fractions kept), like `timers/promises` setTimeout.
- * @param delay milliseconds, with Node's rules: coerced with `+delay`, and 1 unless from 1 to
- *   2^31-1 (no `TimeoutOverflowWarning`, as in timers/promises).
+ * @param delay milliseconds, undefined or a number: 1 unless from 1 to 2^31-1 (above that, a
+ *   `TimeoutOverflowWarning` too), as in Node.
  * @param value what the promise resolves with.
  * @param options `signal` to abort the wait, `ref` (default true) to keep the process alive.
  * @returns a promise that resolves with `value` once the deadline has passed. It rejects with
- *   `ERR_INVALID_ARG_TYPE` for bad options, a symbol or bigint delay; with an AbortError
- *   (`ABORT_ERR`) when `options.signal` is or becomes aborted (the timer is then disarmed);
- *   and with `ERR_ITIMER_NO_ALARM_BACKEND` if the chain cannot start.
+ *   `ERR_INVALID_ARG_TYPE` (TypeError) for a delay that is not a number or bad options (see
+ *   the module notes); with an AbortError (`ABORT_ERR`) when `options.signal` is or becomes
+ *   aborted (the timer is then disarmed); with what the signal's own `addEventListener`
+ *   or `removeEventListener` throws, as in Node; and with `ERR_ITIMER_NO_ALARM_BACKEND` if
+ *   the chain cannot start.
  * @throws Never: every error, argument errors included, is delivered as a rejection.
  */
 export function setTimeout<T = void>(delay?: number, value?: T, options: TimerPromiseOptions = {}): Promise<T> {
   let signal: AbortSignal | undefined;
   let ref: boolean;
-  let delayMs: number;
+  let nowNs: number;
   try {
-    ({ signal, ref } = checkOptions(options));
-    delayMs = nodeDelayMs(delay, false); // timers/promises emits no overflow warning
+    nowNs = chainNow(); // first: the deadline is the call's
+    ({ signal, ref } = checkArguments(delay, options));
   } catch (error) {
     return Promise.reject(error);
   }
   if (signal?.aborted) return Promise.reject(abortError(signal));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => {
-      timer.cancel();
-      reject(abortError(signal!));
-    };
-    const timer = new Timer(
-      () => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve(value as T);
-      },
-      { ref },
-    )
-      .setRelative(delayMs)
-      .arm();
-    signal?.addEventListener('abort', onAbort, { once: true });
+  let onAbort: (() => void) | undefined;
+  const waiting = new Promise<T>((resolve, reject) => {
+    const timer = new Timer(() => resolve(value as T), { ref }).relativeTo(nowNs, nodeDelayMs(delay));
+    if (signal !== undefined) {
+      onAbort = () => {
+        if (timer.cancel()) reject(abortError(signal));
+      };
+      signal.addEventListener('abort', onAbort);
+    }
+    timer.arm();
   });
+  // As in Node, the listener goes once the promise settles (a throwing removeEventListener rejects it).
+  return onAbort === undefined ? waiting : waiting.finally(() => signal!.removeEventListener('abort', onAbort!));
 }
 
 /**
- * The async iterator of {@link setInterval}: one tick per `next()`, on a drift-free grid.
- * Invariant: `missed` counts the periods that elapsed while nobody was waiting beyond the
- * one tick that was kept for the next `next()`.
+ * Node's own `setImmediate` of `node:timers/promises`, taken when this module loads: an
+ * immediate involves no timer, so the chain has no part in it (and `util.promisify` of the
+ * `setImmediate` of `itimer/timers` is this same function).
+ * @param value what the promise resolves with.
+ * @param options `signal` to abort the wait, `ref` (default true) to keep the process alive.
+ * @returns a promise that resolves with `value` after the I/O callbacks of this turn of the
+ *   event loop; it rejects as {@link setTimeout}'s does.
+ * @throws Never: every error, argument errors included, is delivered as a rejection.
  */
-export class IntervalIterator<T> implements AsyncIterableIterator<T> {
-  /** Periods that elapsed while the consumer was busy and were skipped (not yielded). */
-  missed = 0;
-  readonly #value: T;
-  readonly #signal: AbortSignal | undefined;
-  readonly #timer: Timer | undefined;
+export const setImmediate: <T = void>(value?: T, options?: TimerPromiseOptions) => Promise<T> = nodePromises.setImmediate;
+
+/**
+ * The async generator {@link setInterval} returns (an `AsyncGenerator` object, as Node's):
+ * Node's, plus the count of the periods it did not yield. Its methods are an async
+ * generator's; their notes say what each does here.
+ */
+export interface IntervalIterator<T> extends AsyncIterator<T, undefined, unknown> {
   /**
-   * An argument error, or the AbortError of an abort nobody was waiting for: reported by the
-   * next `next()` only, as Node's async generator does (later calls resolve done).
+   * The periods that elapsed and were not yielded: each period that ends while a tick is
+   * already held for the next `next()` (Node's generator yields one tick for each of those,
+   * back to back), and each period the chain could not serve because the process was
+   * blocked (Node's interval, re-armed from the late callback, skips those without a count).
    */
-  #error: unknown;
-  /** A tick that arrived while nobody was waiting. */
-  #pending = false;
-  #waiting: { resolve: (result: IteratorResult<T>) => void; reject: (error: unknown) => void } | undefined;
-  #done = false;
-  readonly #onAbort = () => {
-    const waiting = this.#waiting;
-    this.#finish();
-    const error = abortError(this.#signal!);
-    if (waiting) waiting.reject(error);
-    else this.#error = error;
+  readonly missed: number;
+
+  /**
+   * The next tick.
+   * @returns a promise of `{ value, done: false }`: at once if a tick is held, else at the
+   *   next tick (calls made before it queue up, one tick each). It rejects with the argument
+   *   errors of {@link setInterval} (first call only) and with an AbortError once the signal
+   *   aborts (after the held tick, if any); after that, or after return() or throw(), it
+   *   resolves `{ value: undefined, done: true }`.
+   */
+  next(): Promise<IteratorResult<T, undefined>>;
+
+  /**
+   * Stops the interval (`break` in `for await` calls it), after any `next()` already pending.
+   * @param value what the result carries (awaited, as an async generator does).
+   * @returns a promise of `{ value, done: true }`, once the timer is disarmed.
+   * @throws Never: a rejected `value` is delivered as a rejection.
+   */
+  return(value?: undefined | PromiseLike<undefined>): Promise<IteratorResult<T, undefined>>;
+
+  /**
+   * Stops the interval with an error, after any `next()` already pending.
+   * @param error the error the returned promise rejects with.
+   * @returns a promise that rejects with `error` once the timer is disarmed.
+   * @throws Never: the error is delivered as a rejection.
+   */
+  throw(error: unknown): Promise<IteratorResult<T, undefined>>;
+
+  /**
+   * The iterator itself, as for every async generator.
+   * @returns this iterator.
+   */
+  [Symbol.asyncIterator](): this;
+}
+
+/** The body of {@link setInterval}'s generator; `counts.missed` is its iterator's `missed`. */
+async function* ticks<T>(delay: unknown, value: T, options: unknown, counts: { missed: number }): AsyncGenerator<T, undefined, unknown> {
+  const nowNs = chainNow(); // first: the first tick is one period after this first next()
+  const { signal, ref } = checkArguments(delay, options);
+  if (signal?.aborted) throw abortError(signal);
+  /** A tick that elapsed and was not yielded yet (at most one is held). */
+  let held = false;
+  /** Resumes the generator while it waits for a tick (or for the abort). */
+  let wake: (() => void) | undefined;
+  const delayMs = nodeDelayMs(delay);
+  const timer = new Timer(
+    (overrun) => {
+      counts.missed += overrun + (held ? 1 : 0);
+      held = true;
+      wake?.();
+    },
+    { ref },
+  )
+    .relativeTo(nowNs, delayMs)
+    .setInterval(delayMs);
+  const onAbort = () => {
+    timer.cancel();
+    wake?.();
   };
-
-  /** @hidden Use {@link setInterval}. */
-  constructor(delay: unknown, value: T, options: unknown) {
-    this.#value = value;
-    let checked: ReturnType<typeof checkOptions> | undefined;
-    try {
-      checked = checkOptions(options);
-    } catch (error) {
-      this.#error = error;
+  try {
+    if (signal !== undefined) signal.addEventListener('abort', onAbort, { once: true });
+    timer.arm();
+    for (;;) {
+      if (!held && !signal?.aborted) await new Promise<void>((resolve) => (wake = resolve));
+      wake = undefined;
+      if (!held) throw abortError(signal!); // woken by the abort, or aborted while the consumer was busy
+      held = false;
+      yield value;
     }
-    let delayMs = 1;
-    try {
-      if (checked) delayMs = nodeDelayMs(delay, false);
-    } catch (error) {
-      this.#error = error;
-      checked = undefined;
-    }
-    if (!checked) return;
-    const { signal, ref } = checked;
-    this.#signal = signal;
-    if (signal?.aborted) {
-      this.#error = abortError(signal);
-      return;
-    }
-    this.#timer = new Timer((overrun) => this.#tick(overrun), { ref }).setRelative(delayMs).setInterval(delayMs).arm();
-    signal?.addEventListener('abort', this.#onAbort, { once: true });
-  }
-
-  #tick(overrun: number): void {
-    this.missed += overrun; // periods the chain itself could not serve (the process stalled)
-    const waiting = this.#waiting;
-    if (waiting) {
-      this.#waiting = undefined;
-      waiting.resolve({ value: this.#value, done: false });
-    } else if (this.#pending) this.missed++;
-    else this.#pending = true;
-  }
-
-  /** Ends the iteration: disarms, stops listening, and forgets any error not yet reported. */
-  #finish(): void {
-    this.#done = true;
-    this.#waiting = undefined;
-    this.#error = undefined;
-    this.#timer?.cancel();
-    this.#signal?.removeEventListener('abort', this.#onAbort);
-  }
-
-  /**
-   * Resolves with the next tick (at once if one elapsed meanwhile); rejects once with an
-   * AbortError after an abort.
-   * @returns a promise of `{ value, done: false }` at the next tick, or of `{ value: undefined,
-   *   done: true }` once finished (after return(), or after an error was reported). It rejects
-   *   with the argument error of {@link setInterval} (first call only); with an AbortError
-   *   (`ABORT_ERR`) — the pending call when the signal aborts, else the first call after it
-   *   (later calls resolve done, as Node's); and with `ERR_ITIMER_CONCURRENT_NEXT` while a
-   *   previous call is still pending.
-   */
-  next(): Promise<IteratorResult<T>> {
-    if (this.#error !== undefined) {
-      const error = this.#error;
-      this.#finish();
-      return Promise.reject(error);
-    }
-    if (this.#done) return Promise.resolve({ value: undefined, done: true });
-    if (this.#pending) {
-      this.#pending = false;
-      return Promise.resolve({ value: this.#value, done: false });
-    }
-    if (this.#waiting) return Promise.reject(itimerError('ERR_ITIMER_CONCURRENT_NEXT', 'next() called again before the previous tick resolved'));
-    return new Promise((resolve, reject) => (this.#waiting = { resolve, reject }));
-  }
-
-  /**
-   * Stops the interval (`break` in `for await` calls it). As with Node's async generator, a
-   * next() already pending is served first (its tick, or the AbortError of an abort before
-   * it), then the interval stops; an error not yet reported is dropped, and later next()
-   * calls resolve done, even after an abort.
-   * @returns a promise of `{ value: undefined, done: true }`, once the timer is disarmed.
-   */
-  return(): Promise<IteratorResult<T>> {
-    const waiting = this.#waiting;
-    if (!waiting) {
-      this.#finish();
-      return Promise.resolve({ value: undefined, done: true });
-    }
-    return new Promise((resolve) => {
-      const stop = () => {
-        this.#finish();
-        resolve({ value: undefined, done: true });
-      };
-      this.#waiting = {
-        resolve: (result) => (waiting.resolve(result), stop()),
-        reject: (error) => (waiting.reject(error), stop()),
-      };
-    });
-  }
-
-  /**
-   * This iterator.
-   * @returns this iterator itself.
-   */
-  [Symbol.asyncIterator](): this {
-    return this;
+  } finally {
+    timer.cancel();
+    signal?.removeEventListener('abort', onAbort);
   }
 }
 
 /**
- * An async iterator that yields `value` every `delay` ms (fractions kept; less than 1 is
- * 1 ms), like `timers/promises` setInterval, but on a drift-free grid and never bunched:
- * periods missed by a slow consumer are counted in `missed` instead of yielded in a burst.
- * Bad options (`ERR_INVALID_ARG_TYPE`) and an already aborted signal (AbortError) are
- * reported by the first `next()`, as by Node's async generator.
- * @param delay the period in milliseconds, with Node's rules: coerced with `+delay`, and 1
- *   unless from 1 to 2^31-1.
+ * An async generator that yields `value` every `delay` ms (fractions kept), like
+ * `timers/promises` setInterval, but on a drift-free grid and never bunched: periods missed
+ * by a slow consumer are counted in `missed` instead of yielded in a burst.
+ * @param delay the period in milliseconds, undefined or a number: 1 unless from 1 to 2^31-1
+ *   (above that, a `TimeoutOverflowWarning` too), as in Node.
  * @param value what each tick yields.
  * @param options `signal` to end the iteration with an AbortError, `ref` (default true) to keep
  *   the process alive while the interval runs.
- * @returns the iterator, already running: its first tick is `delay` ms after this call.
- * @throws Error ERR_ITIMER_NO_ALARM_BACKEND if this call starts the chain and no enabled
- *   backend starts; argument errors are not thrown, the first next() rejects with them.
+ * @returns the iterator. As Node's, it checks its arguments and arms its timer at the first
+ *   `next()`; the first tick is `delay` ms after that call.
+ * @throws Never: argument errors (`ERR_INVALID_ARG_TYPE`), an already aborted signal
+ *   (AbortError) and `ERR_ITIMER_NO_ALARM_BACKEND` are rejections of the first `next()`.
  */
 export function setInterval<T = void>(delay?: number, value?: T, options: TimerPromiseOptions = {}): IntervalIterator<T> {
-  return new IntervalIterator(delay, value as T, options);
+  const counts = { missed: 0 };
+  const iterator = Object.defineProperty(ticks(delay, value as T, options, counts), 'missed', { enumerable: true, get: () => counts.missed });
+  return iterator as unknown as IntervalIterator<T>; // its [Symbol.asyncIterator]() is itself: missed included
 }
 
-/** `timers/promises` scheduler: {@link Scheduler.wait}. */
+/** `timers/promises` scheduler: {@link Scheduler.wait} on the chain, {@link Scheduler.yield} Node's own. */
 export interface Scheduler {
   /**
    * Resolves after `delay` ms, like `setTimeout(delay, undefined, options)`.
    * @param delay milliseconds, with Node's rules (see {@link setTimeout}).
-   * @param options `signal` to abort the wait.
+   * @param options `signal` to abort the wait, `ref` (default true).
    * @returns a promise that resolves (with undefined) once the deadline has passed, and rejects
    *   as {@link setTimeout}'s does.
-   * @throws Never: every error, argument errors included, is delivered as a rejection.
+   * @throws TypeError ERR_INVALID_THIS when called on anything but `scheduler` (argument errors
+   *   are rejections).
    */
-  wait(delay: number, options?: { signal?: AbortSignal }): Promise<void>;
+  wait(delay: number, options?: TimerPromiseOptions): Promise<void>;
+
+  /**
+   * Yields to the event loop: Node's `scheduler.yield()`, `setImmediate()` of
+   * `node:timers/promises`.
+   * @returns a promise that resolves (with undefined) after the I/O callbacks of this turn of
+   *   the event loop.
+   */
+  yield(): Promise<void>;
 }
 
-/** Node's `scheduler` (the `wait` half), on the chain. */
-export const scheduler: Scheduler = {
-  wait(delay, options = {}) {
+/** The brand of the one scheduler: a symbol only this module holds. */
+const kScheduler = Symbol('kScheduler');
+
+/**
+ * Node's Scheduler: its constructor always throws, its methods work on the one object that
+ * bears the brand (on anything else, `ERR_INVALID_THIS`; on undefined, the TypeError of
+ * reading a property of it, as Node's).
+ */
+const SchedulerClass = class Scheduler {
+  declare [kScheduler]: boolean;
+
+  constructor() {
+    throw illegalConstructor();
+  }
+
+  wait(delay: number, options?: TimerPromiseOptions): Promise<void> {
+    if (!this[kScheduler]) throw invalidThis('Scheduler');
     return setTimeout(delay, undefined, options);
-  },
+  }
+
+  yield(): Promise<void> {
+    if (!this[kScheduler]) throw invalidThis('Scheduler');
+    return setImmediate();
+  }
 };
+
+/** Node's `scheduler`: `wait` on the chain, `yield` Node's own. */
+export const scheduler: Scheduler = Object.assign(Object.create(SchedulerClass.prototype) as Scheduler, { [kScheduler]: true });
