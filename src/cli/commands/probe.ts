@@ -12,7 +12,8 @@ import type { BackendName } from '../../backends/index.js';
 import type { LatenessMode, LatenessSample } from '../probe/lateness.js';
 import { measureLateness, quantile } from '../probe/lateness.js';
 import { latenessSvg } from '../probe/svg.js';
-import { clockOption, UsageError } from '../usage.js';
+import { clockOption } from '../clock-option.js';
+import { UsageError } from '../usage.js';
 
 export const PROBE_USAGE = `Usage: itimer probe [--clock LIST] [--samples N] [--delay MS]... [--json] [--svg FILE]
 

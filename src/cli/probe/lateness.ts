@@ -17,6 +17,7 @@
  * @module
  */
 import { createRequire } from 'node:module';
+import { setTimeout } from 'node:timers';
 import type { BackendName } from '../../backends/index.js';
 import { configureAlarms, getChain, setTimer } from '../../chain/index.js';
 import type { PollWatcher } from '../../host/index.js';

@@ -2,6 +2,7 @@
  * alarm(2) and ualarm(3) cases.
  * @module
  */
+import { setTimeout } from 'node:timers';
 import { host } from '../../../host/index.js';
 // ITIMER_REAL through the public (chain-routed) functions, so the cases also check the chain's ITIMER_REAL.
 import { alarm, getitimer, pause, setitimer, ualarm } from '../../../chain/itimer-real.js';

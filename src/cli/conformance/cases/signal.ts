@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { constants } from 'node:os';
+import { setTimeout } from 'node:timers';
 import { alarm, pause } from '../../../chain/itimer-real.js';
 import { sigaction, sigprocmask, timerCreate } from '../../../posix/index.js';
 import type { ConformanceCase } from '../framework.js';
