@@ -1,5 +1,5 @@
 /**
- * The layers of the architecture (README, "Layers"): every import between folders of src/
+ * The layers of docs/architecture.md: every import between folders of src/
  * points downward; the root files of src/ (the package's entry points: index.ts, posix.ts, …)
  * may import any layer, and nothing imports them; only src/host imports an FFI library; the
  * library never reaches a global timer function.
@@ -67,7 +67,7 @@ test('only src/host imports an FFI library', (t) => {
 /** Node's timer functions, which a program (or `itimer/register`, or a fake-timers library) may replace on the global object. */
 const TIMER_FUNCTIONS = ['setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval', 'clearImmediate'];
 
-/** The folders checked so far (the chain's folders take Node's timers through src/runtime). */
+/** The folders held to this so far ('' is the root files); the chain's folders join as they take Node's timers through src/runtime. */
 const TIMER_CHECKED = ['', 'posix', 'cli', 'host'];
 
 test('the library calls no global timer function: each file takes the ones it calls from node:timers when it loads', (t) => {

@@ -138,7 +138,7 @@ export const alarmCases: ConformanceCase[] = [
     id: 'alarm/no-truncation',
     itimerReal: true,
     title: 'seconds the C unsigned int cannot hold are rejected, not truncated (alarm(2**32 + 5) must not arm 5 s)',
-    references: [man('alarm(2)', 'SYNOPSIS (unsigned int seconds)'), source('itimer', 'DESIGN.md')],
+    references: [man('alarm(2)', 'SYNOPSIS (unsigned int seconds)'), source('itimer', 'docs/errors.md', 'a bad argument, found before any call')],
     serial: true,
     run() {
       const results = [2 ** 32 + 5, -1, 1.5, Number.NaN, '5'].map((v) => outcomeOf(() => alarm(v as number)));
