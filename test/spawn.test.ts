@@ -138,6 +138,7 @@ test('an argument with a NUL byte is refused under its own index, before anythin
   const error = t.throws(() => spawnWithTimers('true', ['ok', 'a\0b'], {}), { code: 'ERR_INVALID_ARG_VALUE' });
   t.regex(error!.message, /'args\[1\]' must be a string without null bytes/);
   t.throws(() => spawnWithTimers('true', ['ok', 2 as never], {}), { code: 'ERR_INVALID_ARG_TYPE', message: /"args\[1\]"/ });
+  t.throws(() => spawnWithTimers('true', ['ok', , 'x'] as never, {}), { code: 'ERR_INVALID_ARG_TYPE', message: /"args\[1\]"/ }, 'a hole is an undefined element');
 });
 
 test('every time spawnWithTimers accepts, the exec trampoline accepts too (up to alarm(2)\'s UINT_MAX)', async (t) => {

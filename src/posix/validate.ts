@@ -69,8 +69,11 @@ export function cString(value: unknown, name: string, nonEmpty = false): string 
   return value;
 }
 
-/** An array of C strings; an element's error names its index (`argv[2]`). */
+/**
+ * An array of C strings; an element's error names its index (`argv[2]`). A hole is an
+ * undefined element, refused like one: C would take it for the NULL that ends the vector.
+ */
 export function cStringArray(value: unknown, name: string): string[] {
   if (!Array.isArray(value)) throw invalidArgType(name, 'an array of strings', value);
-  return value.map((element: unknown, index) => cString(element, `${name}[${index}]`));
+  return Array.from(value, (element: unknown, index) => cString(element, `${name}[${index}]`));
 }

@@ -47,6 +47,7 @@ test('bad arguments are refused before anything runs, with the codes child_proce
       () => itimer.execve('/bin/sh', ['sh'], 5), () => itimer.execve('/bin/sh', ['sh'], { A: 'x\\0y' }),
       () => itimer.execve('/bin/sh', ['sh'], new Map([['A', '1']])), () => itimer.execve('/bin/sh', ['sh'], { A: Symbol('s') }),
       () => itimer.execve('/bin/sh', ['sh'], { A: [1, Symbol('s')] }), () => itimer.execve('/bin/sh', ['sh'], { 'A\\0': 'x' }),
+      () => itimer.execvp('echo', ['echo', , 'x']), // a hole: C would read it as the NULL that ends argv
     ];
     for (const call of calls) {
       try { call(); } catch (e) { console.log(e.code, e.message.match(/["'](\\S+?)["']/)[1]); }
@@ -58,6 +59,7 @@ test('bad arguments are refused before anything runs, with the codes child_proce
       'ERR_INVALID_ARG_VALUE argv[1]', 'ERR_INVALID_ARG_VALUE file', 'ERR_INVALID_ARG_VALUE path',
       'ERR_INVALID_ARG_TYPE env', 'ERR_INVALID_ARG_VALUE env.A',
       'ERR_INVALID_ARG_TYPE env', 'ERR_INVALID_ARG_TYPE env.A', 'ERR_INVALID_ARG_VALUE env.A', 'ERR_INVALID_ARG_VALUE env.A\0',
+      'ERR_INVALID_ARG_TYPE argv[1]',
     ].join('\n'),
     r.stderr,
   );
