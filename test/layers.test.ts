@@ -57,6 +57,20 @@ test('imports between layers point downward; root files import any layer, and no
   t.true(roots.flatMap(imports).length >= roots.length, 'the root files were read');
 });
 
+test('no entry point loads the CLI: nothing an entry point reaches, import by import, is in src/cli', (t) => {
+  for (const root of roots) {
+    const reached = new Set<string>();
+    const visit = (path: string) => {
+      if (reached.has(path)) return;
+      reached.add(path);
+      for (const target of imports(join(src, path.replace(/\.js$/, '.ts')))) visit(target);
+    };
+    visit(relative(src, root));
+    t.true(reached.size > 5, `${relative(src, root)} reaches ${reached.size} modules`);
+    t.deepEqual([...reached].filter((path) => layerOf(path) === 'cli'), [], relative(src, root));
+  }
+});
+
 test('only src/host imports an FFI library', (t) => {
   for (const file of all) {
     if (relative(src, file).startsWith('host/')) continue;
