@@ -57,6 +57,9 @@ test('timers, timers.itimers and options are plain objects (prototype Object.pro
   t.throws(() => spawnWithTimers('true', [], new Date() as never), { code: 'ERR_INVALID_ARG_TYPE', message: /"timers"/ });
   t.throws(() => spawnWithTimers('true', [], { itimers: new Map() as never }), { code: 'ERR_INVALID_ARG_TYPE', message: /"timers.itimers"/ });
   t.throws(() => spawnWithTimers('true', [], [] as never), { code: 'ERR_INVALID_ARG_TYPE' });
+  // Options that would apply to the trampoline instead of the command.
+  t.throws(() => spawnWithTimers('echo', ['$HOME'], {}, { shell: true }), { code: 'ERR_INVALID_ARG_VALUE', message: /'options.shell' is not supported/ });
+  t.throws(() => spawnWithTimers('echo', [], {}, { argv0: 'other' }), { code: 'ERR_INVALID_ARG_VALUE', message: /'options.argv0' is not supported/ });
   t.is(children(), before, 'nothing was spawned');
   const nullPrototype = spawnWithTimers('true', [], Object.assign(Object.create(null), { alarm: 5 }), Object.assign(Object.create(null), { stdio: 'ignore' }));
   t.is(typeof nullPrototype.pid, 'number', 'a null-prototype object is plain');

@@ -131,8 +131,8 @@ function validateTimers(timers: unknown): void {
  * @param timers `alarm`: whole seconds for alarm(2); `itimers`: `[value, interval?]` in
  *   seconds for each of `real`, `virtual` and `prof`.
  * @param options Options of `child_process.spawn` (`stdio`, `env`, `cwd`, …), as a plain
- *   object; `env`, if given, a plain object or `process.env`, its values made strings by
- *   child_process's rules (undefined ones left out).
+ *   object, without `shell` and `argv0`; `env`, if given, a plain object or `process.env`,
+ *   its values made strings by child_process's rules (undefined ones left out).
  * @returns the child, as `child_process.spawn` returns it: Node running the itimer CLI, which
  *   arms the timers and execs `command` in place, so the pid and the exit status are the
  *   command's.
@@ -142,8 +142,9 @@ function validateTimers(timers: unknown): void {
  *   nor process.env, or a value of it a Symbol; before anything is spawned.
  * @throws TypeError ERR_INVALID_ARG_VALUE if command is empty, command or an element of args
  *   has a NUL byte (named by its index: `args[1]`), `timers.itimers` has a key other than
- *   `real`, `virtual` and `prof`, or a variable of `options.env` has a NUL byte or a value that
- *   cannot be made a string.
+ *   `real`, `virtual` and `prof`, a variable of `options.env` has a NUL byte or a value that
+ *   cannot be made a string, or `options.shell` or `options.argv0` is given (they would apply
+ *   to the trampoline, not the command).
  * @throws RangeError ERR_OUT_OF_RANGE if a time is not finite or outside 0 to 4 294 967 295
  *   seconds, or `timers.alarm` is not an integer.
  * @throws Error ERR_ITIMER_NO_CLI if the itimer CLI file is missing (inside a bundle).
@@ -155,6 +156,10 @@ export function spawnWithTimers(command: string, args: readonly string[], timers
   cStringArray(args, 'args');
   validateTimers(timers);
   validateObject(options, 'options');
+  // Both would apply to the trampoline, not the command: a shell would re-split the
+  // trampoline's argument list, argv0 would name the Node process that execs the command.
+  const unsupported = options.shell !== undefined && options.shell !== false ? 'shell' : options.argv0 !== undefined ? 'argv0' : undefined;
+  if (unsupported) throw invalidArgValue(`options.${unsupported}`, options[unsupported], 'is not supported: the command is executed directly (for a shell, run command "sh" with args ["-c", script])');
   const env = options.env ?? process.env;
   const variables = environmentVariables(env, 'options.env');
   const trampolineEnv: Record<string, string> = Object.create(null);
