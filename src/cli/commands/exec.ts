@@ -1,7 +1,10 @@
 /**
  * `itimer exec`: arm the kernel's alarm / interval timers, then exec a command in place —
  * a zero-overhead `timeout`: the command dies by SIGALRM, SIGVTALRM or SIGPROF unless it
- * handles them (the kernel keeps itimers across execve).
+ * handles them (the kernel keeps itimers across execve). It is also the trampoline of
+ * `spawnWithTimers`, which starts it without the caller's preloads and hands it the caller's
+ * `NODE_OPTIONS` with `--env`, for the command. Its own failures (an `ITIMER_FFI` naming no
+ * driver) are one line on stderr and exit status 125, as timeout(1) and env(1) report theirs.
  * @module
  */
 import { parseArgs } from 'node:util';
