@@ -43,7 +43,7 @@ function clearFlag(fd: number, get: number, set: number, bit: number): number | 
 const NODE_IGNORED: NodeJS.Signals[] = ['SIGPIPE', 'SIGXFSZ'];
 
 /**
- * An environment object's variables as `[name, value]` strings, by child_process's rules
+ * @internal An environment object's variables as `[name, value]` strings, by child_process's rules
  * (`child_process.spawn`'s `options.env`): a variable whose value is `undefined` is left out;
  * any other value becomes a string as a template literal makes it (`1` → `'1'`, `null` →
  * `'null'`); a name or value with a NUL byte is refused. Where child_process throws an uncoded
