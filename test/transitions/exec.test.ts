@@ -18,7 +18,8 @@ for (const backend of ['timerfd', 'unix']) {
 }
 
 test('POSIX timers do not survive execve', async (t) => {
-  const r = await child(`itimer.timerCreate('CLOCK_MONOTONIC').settime({ value: 0.3 }); itimer.execvp('sh', ['sh', '-c', 'sleep 1; echo survived']);`);
+  // Due 1 s after arming: it cannot fire before the exec even under load; the new program outlives it.
+  const r = await child(`itimer.timerCreate('CLOCK_MONOTONIC').settime({ value: 1 }); itimer.execvp('sh', ['sh', '-c', 'sleep 1.5; echo survived']);`);
   t.is(r.stdout, 'survived', r.stderr);
   t.is(r.status, 0);
 });
