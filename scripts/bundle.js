@@ -1,19 +1,26 @@
-// The package's entry points (`itimer`, `itimer/timers`, `itimer/promises`) as a few bundled
-// ES modules sharing their chunks, written over tsc's per-module files of the same names.
-// Importing 60 modules one by one cost twice the time and memory of importing the bundle
-// (README, "Installing it in a project"). tsc's other files stay: the CLI runs on them, in
-// its own processes, and the types are tsc's.
+// The package's entry points (every subpath of package.json "exports": `itimer`, `itimer/posix`,
+// `itimer/kqueue`, `itimer/clocks`, `itimer/devalarm`, `itimer/timers`, `itimer/promises`) as
+// bundled ES modules sharing their chunks, written over tsc's per-module files of the same
+// names. Importing 60 modules one by one cost twice the time and memory of importing the bundle
+// (README, "Installing it in a project"); the shared chunks keep one copy of every module
+// (one chain, one Kqueue class) whichever entries a program imports. tsc's other files stay:
+// the CLI runs on them, in its own processes, and the types are tsc's.
 //
 //   npm run build        (tsc, then this)
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+/** @type {{ exports: Record<string, string | { default: string }> }} */
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+/** Each export's `dist/X.js` is built from `src/X.ts`. */
+const entryPoints = Object.values(pkg.exports)
+  .flatMap((target) => (typeof target === 'object' && /^\.\/dist\/.+\.js$/.test(target.default) ? [target.default.replace(/^\.\/dist\/(.+)\.js$/, 'src/$1.ts')] : []));
 rmSync(new URL('../dist/chunks', import.meta.url), { recursive: true, force: true });
 await build({
   absWorkingDir: root,
-  entryPoints: ['src/index.ts', 'src/node/timers.ts', 'src/node/promises.ts'],
+  entryPoints,
   outbase: 'src',
   outdir: 'dist',
   chunkNames: 'chunks/[name]-[hash]',

@@ -8,6 +8,11 @@
  * alarm(5); // SIGALRM in 5 s; with no listener the process dies by SIGALRM, even in a busy loop
  * setTimer(() => console.log('250 µs later'), { us: 250 });
  * ```
+ *
+ * Everything is here; each area is also its own entry point, with the same objects (one copy
+ * of the chain, whichever entries a program imports): `itimer/posix` (the kernel's calls),
+ * `itimer/kqueue`, `itimer/clocks`, `itimer/devalarm`, and Node's timer modules on the chain,
+ * `itimer/timers` and `itimer/promises`.
  * @module
  */
 export * from './posix/index.js';
@@ -29,4 +34,3 @@ export {
   type ItimerErrorCode,
   type FfiDriverName,
 } from './host/index.js';
-export { spawnWithTimers, type ExecItimers, type ExecTimers, type ItimerSeconds } from './cli/spawn.js';

@@ -173,6 +173,16 @@ test('exec: timers armed, then the command in place; 127 / 126 / 2 as shells do'
   }
 });
 
+test('exec: --env NAME=VALUE sets a variable for the command only; a trampoline that cannot start exits 125 with one coded line', (t) => {
+  const withEnv = itimer('exec', '--env', 'A=1', '--env', 'B=x=y', '--env', 'C=', '--', 'sh', '-c', 'echo "$A|$B|${C-unset}"');
+  t.is(withEnv.status, 0, withEnv.stderr);
+  t.is(withEnv.stdout, '1|x=y|\n');
+  for (const setting of ['=1', 'NOVALUE']) t.is(itimer('exec', '--env', setting, '--', 'true').status, 2, setting);
+  const bad = spawnSync(process.execPath, [bin, 'exec', '--alarm', '1', '--', 'true'], { encoding: 'utf8', env: { ...process.env, ITIMER_FFI: 'nonsense' } });
+  t.is(bad.status, 125);
+  t.is(bad.stderr, "itimer: exec: TypeError [ERR_INVALID_ARG_VALUE]: The argument 'ITIMER_FFI' must be one of 'koffi', 'ffi-napi'. Received 'nonsense'\n");
+});
+
 test('spawnWithTimers: a child_process child gets its own alarm through the trampoline', async (t) => {
   const { spawnWithTimers } = await import('../src/index.js');
   const child = spawnWithTimers('sleep', ['5'], { alarm: 1 }, { stdio: 'ignore' });

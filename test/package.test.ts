@@ -9,12 +9,31 @@
  */
 import test from 'ava';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** The subpaths of package.json "exports" that are modules, with the file each is built to: `['itimer/posix', 'dist/posix.js']`. */
+const entries = Object.entries((JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, string | { types: string; default: string }> }).exports)
+  .flatMap(([subpath, target]) => (typeof target === 'object' ? [[posix.join('itimer', subpath), target.default.slice(2), target.types.slice(2)] as const] : []));
+/** The area subpaths, each a part of the root entry. */
+const AREAS = ['itimer/posix', 'itimer/kqueue', 'itimer/clocks', 'itimer/devalarm'];
+
+/**
+ * A program that imports (or requires) every area subpath and the root, then prints, per
+ * subpath, how many names it has and whether each is the root's very object.
+ */
+function sameObjectsProgram(load: (specifier: string) => string): string {
+  return `const root = ${load('itimer')};
+    for (const area of ${JSON.stringify(AREAS)}) {
+      const module = ${load('area')};
+      const names = Object.keys(module);
+      console.log(area, names.length > 0 && names.every((name) => root[name] === module[name]));
+    }`;
+}
 
 function node(cwd: string, ...args: string[]): string {
   return execFileSync(process.execPath, args, { cwd, encoding: 'utf8' }).trim();
@@ -39,6 +58,21 @@ function pathWithoutCompilers(dir: string): string {
 
 test('the repository imports itself by name (after npm run build)', (t) => {
   t.is(node(root, '--input-type=module', '-e', "import { alarm } from 'itimer'; console.log(alarm(0));"), '0');
+});
+
+test('package.json exports the root, the four area subpaths and the two timer modules, each with its types', (t) => {
+  t.deepEqual(entries.map(([subpath]) => subpath), ['itimer', ...AREAS, 'itimer/timers', 'itimer/promises']);
+  for (const [subpath, file, types] of entries) {
+    t.true(existsSync(join(root, file)), `${subpath}: ${file}`);
+    t.is(types, file.replace(/\.js$/, '.d.ts'), `${subpath}: its types beside it`);
+    t.true(existsSync(join(root, types)), `${subpath}: ${types}`);
+  }
+});
+
+test('each area subpath is part of the root: the same objects, one copy of each module (ESM and CommonJS)', (t) => {
+  const expected = AREAS.map((area) => `${area} true`).join('\n');
+  t.is(node(root, '--input-type=module', '-e', sameObjectsProgram((s) => (s === 'area' ? 'await import(area)' : `await import('${s}')`))), expected);
+  t.is(node(root, '-e', sameObjectsProgram((s) => (s === 'area' ? 'require(area)' : `require('${s}')`))), expected);
 });
 
 test('every relative link in the README and the guides points at a file the package ships', (t) => {
@@ -76,7 +110,7 @@ test('the tarball: a plain npm install with no compiler on PATH; ESM, CommonJS a
 
   t.is(node(project, '--input-type=module', '-e', "import { alarm, ITIMER_REAL } from 'itimer'; console.log(alarm(0), ITIMER_REAL);"), '0 0');
   // The entry points are bundled (scripts/bundle.js): each imports only shared chunks and builtins.
-  for (const entry of ['dist/index.js', 'dist/node/timers.js', 'dist/node/promises.js']) {
+  for (const [, entry] of entries) {
     const imports = [...readFileSync(join(project, 'node_modules/itimer', entry), 'utf8').matchAll(/^(?:import|export)\b[^;]*?from\s*"([^"]+)"/gm)].map((m) => m[1]!);
     t.true(imports.length > 0 && imports.every((path) => /\/chunks\/chunk-\w+\.js$/.test(path) || path.startsWith('node:')), `${entry} imports ${imports.join(', ')}`);
   }
@@ -89,6 +123,17 @@ test('the tarball: a plain npm install with no compiler on PATH; ESM, CommonJS a
   t.is(node(project, '--input-type=module', '-e', "import { setTimeout } from 'itimer/timers'; import { setTimeout as wait } from 'itimer/promises'; setTimeout((a) => console.log(a), 1, 'timers'); console.log(await wait(2, 'promises'));"), 'timers\npromises');
   writeFileSync(join(project, 'cjs.cjs'), "const { getitimer } = require('itimer'); const { clearTimeout } = require('itimer/timers'); console.log(JSON.stringify(getitimer('real')), typeof clearTimeout);");
   t.is(node(project, 'cjs.cjs'), '{"value":{"sec":0,"usec":0},"interval":{"sec":0,"usec":0}} function');
+  // Each area subpath, from ESM and from CommonJS: a name of its own, and the root's objects.
+  const areaUse = [
+    "posix.alarm(0) === 0 && posix.clockGettime('CLOCK_MONOTONIC').sec >= 0",
+    "typeof kqueue.Kqueue === 'function' && kqueue.EVFILT_TIMER === -7",
+    "typeof clocks.ClockTimer === 'function' && clocks.virtualClock.ns >= 0",
+    "typeof devalarm.openAlarmFile === 'function'",
+  ].join(' && ');
+  t.is(node(project, '--input-type=module', '-e', `import * as posix from 'itimer/posix'; import * as kqueue from 'itimer/kqueue'; import * as clocks from 'itimer/clocks'; import * as devalarm from 'itimer/devalarm'; console.log(${areaUse});`), 'true');
+  t.is(node(project, '-e', `const [posix, kqueue, clocks, devalarm] = ${JSON.stringify(AREAS)}.map((s) => require(s)); console.log(${areaUse});`), 'true');
+  const expected = AREAS.map((area) => `${area} true`).join('\n');
+  t.is(node(project, '-e', sameObjectsProgram((s) => (s === 'area' ? 'require(area)' : `require('${s}')`))), expected, 'one copy of each module, from the installed package');
   const selectNapi = node(project, '--input-type=module', '-e', "import { alarm, selectFfiDriver } from 'itimer'; selectFfiDriver('ffi-napi'); try { alarm(0); } catch (e) { console.log(e.code, /npm install @2060.io\\/ffi-napi @2060.io\\/ref-napi/.test(e.message)); }");
   t.is(selectNapi, 'ERR_ITIMER_FFI_DRIVER true', 'selecting the absent driver says how to install it');
 
@@ -100,6 +145,17 @@ test('the tarball: a plain npm install with no compiler on PATH; ESM, CommonJS a
       "import { alarm, setTimer, virtualTime, type Timer } from 'itimer';",
       "import { setInterval, clearInterval, type Timeout } from 'itimer/timers';",
       "import { scheduler } from 'itimer/promises';",
+      "import { setitimer, timerCreate, spawnWithTimers, isSyscallError, type Itimerval, type ExecTimers } from 'itimer/posix';",
+      "import { Kqueue, EV_ADD, EVFILT_TIMER, type Kevent } from 'itimer/kqueue';",
+      "import { ClockTimer, realtimeClock, SCALE_MS, type ClockType } from 'itimer/clocks';",
+      "import { openAlarmFile, type AlarmEvent } from 'itimer/devalarm';",
+      "const old: Itimerval = setitimer('real', { value: 0 });",
+      "const limits: ExecTimers = { alarm: 5, itimers: { virtual: [2] } };",
+      "const events: Promise<Kevent[]> = new Kqueue().kevent([{ ident: 1, filter: EVFILT_TIMER, flags: EV_ADD, data: 5 }], 0);",
+      "const kind: ClockType = realtimeClock.type;",
+      "const clockTimer = new ClockTimer(realtimeClock, SCALE_MS, () => {});",
+      "const pending: AlarmEvent[] = [];",
+      "console.log(old, limits, events, kind, clockTimer, pending, typeof timerCreate, typeof spawnWithTimers, isSyscallError(null), typeof openAlarmFile);",
       'const previous: number = alarm(0);',
       'const timer: Timer = setTimer((overrun: number) => console.log(overrun, previous), { us: 250 }, { spin: true });',
       'const tick: Timeout = setInterval((label: string) => label, 5, "x");',

@@ -4,18 +4,23 @@
  * @module
  */
 import { readFileSync } from 'node:fs';
-import { BACKENDS_USAGE, backendsCommand } from './commands/backends.js';
-import { CONFORMANCE_USAGE, conformanceCommand } from './commands/conformance.js';
-import { EXEC_USAGE, execCommand } from './commands/exec.js';
-import { PROBE_USAGE, probeCommand } from './commands/probe.js';
 import { EXIT, MAIN_USAGE, UsageError } from './usage.js';
 
-/** The commands, each with its usage (printed after an option error, and by `itimer help COMMAND`). */
-const COMMANDS = new Map<string, { run: (args: string[]) => number | Promise<number>; usage: string }>([
-  ['backends', { run: backendsCommand, usage: BACKENDS_USAGE }],
-  ['probe', { run: probeCommand, usage: PROBE_USAGE }],
-  ['conformance', { run: conformanceCommand, usage: CONFORMANCE_USAGE }],
-  ['exec', { run: execCommand, usage: EXEC_USAGE }],
+/** A command: its run function and its usage (printed after an option error, and by `itimer help COMMAND`). */
+interface Command {
+  run: (args: string[]) => number | Promise<number>;
+  usage: string;
+}
+
+/**
+ * The commands, each loaded when it is run: `exec` is the trampoline of `spawnWithTimers`, run
+ * once per spawned command, and needs none of the chain, backends and suites the others load.
+ */
+const COMMANDS = new Map<string, () => Promise<Command>>([
+  ['backends', async () => import('./commands/backends.js').then((m) => ({ run: m.backendsCommand, usage: m.BACKENDS_USAGE }))],
+  ['probe', async () => import('./commands/probe.js').then((m) => ({ run: m.probeCommand, usage: m.PROBE_USAGE }))],
+  ['conformance', async () => import('./commands/conformance.js').then((m) => ({ run: m.conformanceCommand, usage: m.CONFORMANCE_USAGE }))],
+  ['exec', async () => import('./commands/exec.js').then((m) => ({ run: m.execCommand, usage: m.EXEC_USAGE }))],
 ]);
 
 async function main(argv: string[]): Promise<number> {
@@ -32,7 +37,7 @@ async function main(argv: string[]): Promise<number> {
     }
     const about = COMMANDS.get(topic);
     if (!about) throw new UsageError(`unknown command '${topic}'`, MAIN_USAGE);
-    process.stdout.write(`${about.usage}\n`);
+    process.stdout.write(`${(await about()).usage}\n`);
     return EXIT.OK;
   }
   if (command === '-v' || command === '--version') {
@@ -40,8 +45,9 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${pkg.version}\n`);
     return EXIT.OK;
   }
-  const entry = COMMANDS.get(command);
-  if (!entry) throw new UsageError(`unknown command '${command}'`, MAIN_USAGE);
+  const load = COMMANDS.get(command);
+  if (!load) throw new UsageError(`unknown command '${command}'`, MAIN_USAGE);
+  const entry = await load();
   try {
     return await entry.run(rest);
   } catch (error) {

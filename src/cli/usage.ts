@@ -3,9 +3,6 @@
  * @module
  */
 
-import type { AlarmConfig } from '../backends/index.js';
-import { defaultOrder, parseAlarmConfig } from '../backends/index.js';
-
 /** A bad command line: the CLI prints the message and the usage, and exits 2. */
 export class UsageError extends Error {
   /** The usage text to print after the message. */
@@ -17,20 +14,6 @@ export class UsageError extends Error {
   }
 }
 
-/**
- * The backend config of a command's `--clock` option, else `ITIMER_CLOCK`, else the
- * default order; a config string with no valid name is a usage error.
- */
-export function clockOption(option: string | undefined, usage: string): AlarmConfig {
-  const spec = option ?? process.env['ITIMER_CLOCK'];
-  if (!spec) return { order: defaultOrder(), unknown: [], duplicates: [], help: false };
-  try {
-    return parseAlarmConfig(spec);
-  } catch (error) {
-    throw new UsageError((error as Error).message, usage);
-  }
-}
-
 /** Exit statuses, documented in `itimer --help` and the README. */
 export const EXIT = {
   /** Success. */
@@ -39,6 +22,8 @@ export const EXIT = {
   FAILED: 1,
   /** Bad usage. */
   USAGE: 2,
+  /** exec: itimer itself failed before running the command (a bad ITIMER_FFI, no FFI driver), as timeout(1) and env(1) use. */
+  EXEC_FAILED: 125,
   /** exec: the command was found but could not be run (EACCES, ENOEXEC, …), as shells use. */
   CANNOT_EXECUTE: 126,
   /** exec: the command was not found, as shells use. */
@@ -59,4 +44,5 @@ Run 'itimer help <command>' (or 'itimer <command> --help') for a command's optio
 conformance) also comes from ITIMER_CLOCK; --ffi DRIVER from ITIMER_FFI.
 
 Exit status: 0 success; 1 a conformance case failed; 2 usage error;
-exec: 126 command not executable, 127 command not found, else the command's own.`;
+exec: 125 itimer failed before running the command, 126 command not executable,
+127 command not found, else the command's own.`;

@@ -24,7 +24,7 @@ export interface Prototype {
   readonly variadic?: readonly CType[];
 }
 
-/** Every function the host layer binds. `fork` is deliberately absent: see DESIGN.md. */
+/** Every function the host layer binds. `fork` is deliberately absent: see docs/process.md, "Why not fork". */
 export const PROTOTYPES = {
   alarm: { ret: 'uint', args: ['uint'] },
   setitimer: { ret: 'int', args: ['int', 'pointer', 'pointer'] },

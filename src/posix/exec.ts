@@ -23,7 +23,7 @@ import { constants } from 'node:os';
 import { host, syscallError } from '../host/index.js';
 import { runAtFork } from './atfork.js';
 import { forgetUserIgnored, ignoredByUser, sigaction } from './signals.js';
-import { cString, cStringArray, invalidArgType, requireMainThread } from './validate.js';
+import { cString, cStringArray, invalidArgType, invalidArgValue, isPlainObject, requireMainThread } from './validate.js';
 
 const F_GETFD = 1;
 const F_SETFD = 2;
@@ -42,12 +42,41 @@ function clearFlag(fd: number, get: number, set: number, bit: number): number | 
 /** The signals Node sets to SIG_IGN at startup. */
 const NODE_IGNORED: NodeJS.Signals[] = ['SIGPIPE', 'SIGXFSZ'];
 
+/**
+ * @internal An environment object's variables as `[name, value]` strings, by child_process's rules
+ * (`child_process.spawn`'s `options.env`): a variable whose value is `undefined` is left out;
+ * any other value becomes a string as a template literal makes it (`1` → `'1'`, `null` →
+ * `'null'`); a name or value with a NUL byte is refused. Where child_process throws an uncoded
+ * TypeError (a Symbol value, or a value whose conversion throws, like `[1, Symbol()]`) or
+ * takes what it cannot use (a `Map` reads as no variables at all), this refuses with a code.
+ * Names are the object's own enumerable keys: an environment is a plain object or
+ * `process.env` itself.
+ * @throws TypeError ERR_INVALID_ARG_TYPE if env is not a plain object nor process.env, or a value is a Symbol.
+ * @throws TypeError ERR_INVALID_ARG_VALUE if a name or value has a NUL byte, or a value cannot be converted to a string.
+ */
+export function environmentVariables(env: unknown, name: string, expected = 'a plain object (or process.env)'): [name: string, value: string][] {
+  if (env !== process.env && !isPlainObject(env)) throw invalidArgType(name, expected, env);
+  const variables: [string, string][] = [];
+  for (const key of Object.keys(env)) {
+    const value: unknown = (env as Record<string, unknown>)[key];
+    if (value === undefined) continue;
+    const entry = `${name}.${key}`;
+    if (typeof value === 'symbol') throw invalidArgType(entry, 'convertible to a string (a symbol is not)', value);
+    let text: string;
+    try {
+      text = `${value as string}`;
+    } catch (error) {
+      throw Object.assign(invalidArgValue(entry, value, 'cannot be converted to a string'), { cause: error });
+    }
+    variables.push([cString(key, entry), cString(text, entry)]);
+  }
+  return variables;
+}
+
+/** execve's `env`: an array of `NAME=value` strings, or an object by {@link environmentVariables}. */
 function environment(env: unknown): string[] {
   if (Array.isArray(env)) return cStringArray(env, 'env');
-  if (typeof env !== 'object' || env === null) throw invalidArgType('env', 'an object or an array of "NAME=value" strings', env);
-  return Object.entries(env as Record<string, unknown>)
-    .filter(([, value]) => value !== undefined)
-    .map(([key, value]) => cString(`${key}=${String(value)}`, `env.${key}`));
+  return environmentVariables(env, 'env', 'a plain object (or process.env) or an array of "NAME=value" strings').map(([key, value]) => `${key}=${value}`);
 }
 
 /** Prepares the process image for exec; returns how to undo it if the exec fails. */
@@ -117,7 +146,8 @@ export function execvp(file: string, argv: readonly string[]): never {
 
 /**
  * Replaces the process with the program at `path`, with `argv` and environment `env`, as
- * execve(2). `env` is an object (like `process.env`; undefined values are left out) or an
+ * execve(2). `env` is `process.env`, a plain object whose values are made strings as
+ * `child_process.spawn` makes them (undefined values are left out; `1` becomes `'1'`), or an
  * array of `NAME=value` strings.
  * @param path The program's path (not searched in PATH).
  * @param argv The whole argument vector, `argv[0]` included.
@@ -127,9 +157,11 @@ export function execvp(file: string, argv: readonly string[]): never {
  *   dispositions and fd flags are put back and the `afterInParent` handlers have run.
  * @throws Error ERR_ITIMER_MAIN_THREAD_ONLY in a Worker, before anything is changed.
  * @throws TypeError ERR_INVALID_ARG_TYPE if path is not a string, argv is not an array of
- *   strings, or env is neither an object nor an array of strings.
- * @throws TypeError ERR_INVALID_ARG_VALUE if path is empty, or path, an element of argv or an
- *   environment entry has a NUL byte (C would cut it short).
+ *   strings, env is neither process.env, a plain object nor an array of strings, or a value of
+ *   env is a Symbol (named by its variable: `env.A`).
+ * @throws TypeError ERR_INVALID_ARG_VALUE if path is empty; if path, an element of argv or an
+ *   environment variable's name or value has a NUL byte (C would cut it short); or if a value
+ *   of env cannot be made a string (its conversion threw: the error is the `cause`).
  */
 export function execve(path: string, argv: readonly string[], env: NodeJS.ProcessEnv | readonly string[] = process.env): never {
   requireMainThread('execve()');

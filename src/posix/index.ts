@@ -33,3 +33,4 @@ export {
 export type { CodedError } from './validate.js';
 export { registerAtFork, type AtForkHandlers, type AtForkPhase } from './atfork.js';
 export { execve, execvp } from './exec.js';
+export { spawnWithTimers, type ExecItimers, type ExecTimers, type ItimerSeconds } from './spawn.js';

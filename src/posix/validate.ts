@@ -29,9 +29,21 @@ export function validateInteger(value: unknown, name: string, min: number, max: 
   return value;
 }
 
-/** Checks that `value` is a plain object (or absent, when `optional`). */
+/**
+ * True for a plain object: one whose prototype is `Object.prototype` or `null` (an object
+ * literal, `Object.create(null)`, a parsed JSON object). Arrays, class instances (`Date`,
+ * `Map`, `AbortSignal`) and functions are not: their fields are not options, and reading
+ * named properties off them would silently take the defaults.
+ */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+/** Checks that `value` is a plain object ({@link isPlainObject}): `ERR_INVALID_ARG_TYPE` if not. */
 export function validateObject(value: unknown, name: string): asserts value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalidArgType(name, 'of type object', value);
+  if (!isPlainObject(value)) throw invalidArgType(name, 'a plain object', value);
 }
 
 /**
@@ -57,8 +69,11 @@ export function cString(value: unknown, name: string, nonEmpty = false): string 
   return value;
 }
 
-/** An array of C strings; an element's error names its index (`argv[2]`). */
+/**
+ * An array of C strings; an element's error names its index (`argv[2]`). A hole is an
+ * undefined element, refused like one: C would take it for the NULL that ends the vector.
+ */
 export function cStringArray(value: unknown, name: string): string[] {
   if (!Array.isArray(value)) throw invalidArgType(name, 'an array of strings', value);
-  return value.map((element: unknown, index) => cString(element, `${name}[${index}]`));
+  return Array.from(value, (element: unknown, index) => cString(element, `${name}[${index}]`));
 }

@@ -7,7 +7,7 @@
  * what each cancel and re-arm returned, where the API reports it; how many errors were
  * rethrown) must be equal.
  *
- * The model's rules (docs/chain.md, Akaros' alarm chain):
+ * The model's rules (docs/chain.md, "Timers"; Akaros' alarm chain):
  * - a pass at time `now` collects every waiter due (deadline <= now) into a ready list,
  *   in deadline order, ties in arming order (FIFO), before any callback runs;
  * - cancel wins: cancelling (or re-arming) a collected waiter that has not run yet removes

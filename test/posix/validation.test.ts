@@ -127,6 +127,33 @@ test('toSeconds and alarmSeconds refuse what is not a timeval/timespec with a co
   t.is(alarmSeconds({ sec: 0, usec: 1 }), 1);
 });
 
+test('object arguments are plain objects (prototype Object.prototype or null): a Date, a Map or a class instance is ERR_INVALID_ARG_TYPE, and changes nothing', (t) => {
+  class Timeval {
+    sec = 1;
+    usec = 0;
+  }
+  t.throws(() => toSeconds(new Date() as never), { ...typeError, message: 'The "time" argument must be a plain object. Received an instance of Date' });
+  t.throws(() => alarmSeconds(new Map() as never), { ...typeError, message: 'The "remaining" argument must be a plain object. Received an instance of Map' });
+  t.throws(() => toSeconds(new Timeval()), { ...typeError, message: /Received an instance of Timeval/ });
+  t.throws(() => toSeconds([] as never), typeError);
+  setitimer('real', { value: 30 });
+  const armed = getitimer('real').interval;
+  for (const value of [new Date(), new Map(), { value: new Timeval() }, { interval: new Date() }]) {
+    t.throws(() => setitimer('real', value as never), typeError);
+  }
+  t.deepEqual(getitimer('real').interval, armed);
+  t.true(getitimer('real').value.sec > 25, 'the armed ITIMER_REAL is untouched');
+  t.throws(() => timerCreate('CLOCK_MONOTONIC', new Map() as never), typeError);
+  using timer = timerCreate('CLOCK_MONOTONIC', { notify: 'none' });
+  t.throws(() => timer.settime(new Date() as never), typeError);
+  t.throws(() => timer.settime({ value: new Timeval() as never }), typeError);
+  t.deepEqual(timer.gettime().value, { sec: 0, nsec: 0 }, 'not armed');
+  t.throws(() => sigtimedwait(['SIGUSR2'], new Date() as never), typeError);
+  // Plain objects of either kind are accepted.
+  t.is(toSeconds(Object.assign(Object.create(null), { sec: 2, usec: 500_000 })), 2.5);
+  t.is(alarmSeconds(JSON.parse('{"sec":1,"usec":500000}')), 2);
+});
+
 test('sigaction: a handler that process.on cannot add (a proxy refusing reads) changes no disposition and no listener', (t) => {
   const before = { ...sigaction('SIGUSR1'), listeners: process.listenerCount('SIGUSR1') };
   const hostile = new Proxy(() => {}, {

@@ -8,14 +8,18 @@ const child = (code: string, env: Record<string, string> = {}) => runItimerScrip
 
 for (const backend of ['timerfd', 'unix']) {
   test(`${backend}: alarm(1) survives execve — the new program is ended by SIGALRM`, async (t) => {
-    const r = await child(`itimer.chainNow(); itimer.alarm(1); itimer.execvp('sleep', ['sleep', '5']);`, { ITIMER_CLOCK: backend });
+    // The bound counts from the arming, which the child reports: not the child's start-up (a
+    // TypeScript compile, slow under load). `sleep 5` would end by itself at 5 s.
+    const r = await child(`itimer.chainNow(); process.stdout.write(Date.now() + '\\n'); itimer.alarm(1); itimer.execvp('sleep', ['sleep', '5']);`, { ITIMER_CLOCK: backend });
     t.is(r.signal, 'SIGALRM', r.stderr);
-    t.true(r.seconds < 4.5);
+    const seconds = (r.endedAtMs - Number(r.stdout)) / 1000;
+    t.true(seconds >= 0.9 && seconds < 4.5, `ended ${seconds} s after alarm(1)`);
   });
 }
 
 test('POSIX timers do not survive execve', async (t) => {
-  const r = await child(`itimer.timerCreate('CLOCK_MONOTONIC').settime({ value: 0.3 }); itimer.execvp('sh', ['sh', '-c', 'sleep 1; echo survived']);`);
+  // Due 1 s after arming: it cannot fire before the exec even under load; the new program outlives it.
+  const r = await child(`itimer.timerCreate('CLOCK_MONOTONIC').settime({ value: 1 }); itimer.execvp('sh', ['sh', '-c', 'sleep 1.5; echo survived']);`);
   t.is(r.stdout, 'survived', r.stderr);
   t.is(r.status, 0);
 });
@@ -42,6 +46,9 @@ test('bad arguments are refused before anything runs, with the codes child_proce
       () => itimer.execvp('', ['x']), () => itimer.execvp(1, ['x']), () => itimer.execvp('sh', 'sh'), () => itimer.execvp('sh', ['sh', 2]),
       () => itimer.execvp('sh', ['sh', 'a\\0b']), () => itimer.execvp('s\\0h', ['sh']), () => itimer.execve('/bin/s\\0h', ['sh']),
       () => itimer.execve('/bin/sh', ['sh'], 5), () => itimer.execve('/bin/sh', ['sh'], { A: 'x\\0y' }),
+      () => itimer.execve('/bin/sh', ['sh'], new Map([['A', '1']])), () => itimer.execve('/bin/sh', ['sh'], { A: Symbol('s') }),
+      () => itimer.execve('/bin/sh', ['sh'], { A: [1, Symbol('s')] }), () => itimer.execve('/bin/sh', ['sh'], { 'A\\0': 'x' }),
+      () => itimer.execvp('echo', ['echo', , 'x']), // a hole: C would read it as the NULL that ends argv
     ];
     for (const call of calls) {
       try { call(); } catch (e) { console.log(e.code, e.message.match(/["'](\\S+?)["']/)[1]); }
@@ -52,9 +59,19 @@ test('bad arguments are refused before anything runs, with the codes child_proce
       'ERR_INVALID_ARG_VALUE file', 'ERR_INVALID_ARG_TYPE file', 'ERR_INVALID_ARG_TYPE argv', 'ERR_INVALID_ARG_TYPE argv[1]',
       'ERR_INVALID_ARG_VALUE argv[1]', 'ERR_INVALID_ARG_VALUE file', 'ERR_INVALID_ARG_VALUE path',
       'ERR_INVALID_ARG_TYPE env', 'ERR_INVALID_ARG_VALUE env.A',
+      'ERR_INVALID_ARG_TYPE env', 'ERR_INVALID_ARG_TYPE env.A', 'ERR_INVALID_ARG_VALUE env.A', 'ERR_INVALID_ARG_VALUE env.A\0',
+      'ERR_INVALID_ARG_TYPE argv[1]',
     ].join('\n'),
     r.stderr,
   );
+});
+
+test("execve's env values become strings as child_process makes them: undefined left out, numbers and null as text; process.env itself works", async (t) => {
+  const show = `'echo "$A|$B|\${C-unset}|$D"'`;
+  const values = await child(`itimer.execve('/bin/sh', ['sh', '-c', ${show}], { A: 1, B: null, C: undefined, D: { toString: () => 'd' } });`);
+  t.is(values.stdout, '1|null|unset|d', values.stderr);
+  const inherited = await child(`process.env.A = 'from process.env'; itimer.execve('/bin/sh', ['sh', '-c', 'echo "$A"']);`);
+  t.is(inherited.stdout, 'from process.env', inherited.stderr);
 });
 
 test('on normal exit the backend stops and releases its host timer and fd', async (t) => {

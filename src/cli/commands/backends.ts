@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import type { BackendName } from '../../backends/index.js';
 import { BACKENDS, configMessages } from '../../backends/index.js';
-import { clockOption } from '../usage.js';
+import { clockOption } from '../clock-option.js';
 
 export const BACKENDS_USAGE = `Usage: itimer backends [--clock LIST] [--json]
 

@@ -28,7 +28,8 @@ import { backendsTable, firstTimerTable, formatUs, latenessTable, ownFrameTable,
 import type { Summary } from '../probe/stats.js';
 import { quantiles, summarise } from '../probe/stats.js';
 import { latenessSvg } from '../probe/svg.js';
-import { clockOption, UsageError } from '../usage.js';
+import { clockOption } from '../clock-option.js';
+import { UsageError } from '../usage.js';
 
 export const PROBE_USAGE = `Usage: itimer probe [--clock LIST] [--samples N] [--delay MS]... [--json] [--svg FILE]
 

@@ -2,6 +2,7 @@
  * alarm(2) and ualarm(3) cases.
  * @module
  */
+import { setTimeout } from 'node:timers';
 import { host } from '../../../host/index.js';
 // ITIMER_REAL through the public (chain-routed) functions, so the cases also check the chain's ITIMER_REAL.
 import { alarm, getitimer, pause, setitimer, ualarm } from '../../../chain/itimer-real.js';
@@ -137,7 +138,7 @@ export const alarmCases: ConformanceCase[] = [
     id: 'alarm/no-truncation',
     itimerReal: true,
     title: 'seconds the C unsigned int cannot hold are rejected, not truncated (alarm(2**32 + 5) must not arm 5 s)',
-    references: [man('alarm(2)', 'SYNOPSIS (unsigned int seconds)'), source('itimer', 'DESIGN.md')],
+    references: [man('alarm(2)', 'SYNOPSIS (unsigned int seconds)'), source('itimer', 'docs/errors.md', 'a bad argument, found before any call')],
     serial: true,
     run() {
       const results = [2 ** 32 + 5, -1, 1.5, Number.NaN, '5'].map((v) => outcomeOf(() => alarm(v as number)));

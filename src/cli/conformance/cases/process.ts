@@ -60,8 +60,10 @@ export const processCases: ConformanceCase[] = [
     title: 'POSIX timers are deleted by execve: an armed SIGALRM timer does not reach the new program',
     references: [man('timer_create(2)', '\'the timers are … deleted during an execve(2)\'')],
     child() {
-      timerCreate('CLOCK_MONOTONIC').settime({ value: 0.2 });
-      execvp('sh', ['sh', '-c', 'sleep 1; echo still running']);
+      // Due 1 s after arming, so that it cannot fire before the exec even on a loaded machine
+      // (seen: 0.2 s was not enough at load average 20); the new program outlives that.
+      timerCreate('CLOCK_MONOTONIC').settime({ value: 1 });
+      execvp('sh', ['sh', '-c', 'sleep 1.5; echo still running']);
     },
     run: expectChild('still running | exit 0'),
   },

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { constants } from 'node:os';
+import { setTimeout } from 'node:timers';
 import { alarm, pause } from '../../../chain/itimer-real.js';
 import { sigaction, sigprocmask, timerCreate } from '../../../posix/index.js';
 import type { ConformanceCase } from '../framework.js';
@@ -94,7 +95,7 @@ export const signalCases: ConformanceCase[] = [
   {
     id: 'sigaction/foreign-listeners',
     title: 'SIG_DFL/SIG_IGN are refused while process.on listeners that sigaction did not add exist',
-    references: [source('itimer', 'DESIGN.md (signals reach JavaScript only through process.on)')],
+    references: [source('itimer', 'docs/guide.md', 'Signals in Node: SIG_DFL/SIG_IGN refused under other listeners')],
     run() {
       const listener = () => {};
       process.on('SIGUSR2', listener);

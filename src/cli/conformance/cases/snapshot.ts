@@ -17,6 +17,13 @@ const entry = fileURLToPath(new URL(`../../../index${import.meta.url.endsWith('.
 /** The project directory: where `koffi` and `esbuild` resolve from. */
 const projectDir = fileURLToPath(new URL('../../../../', import.meta.url));
 
+/** The timer's delay, from its arming in the builder. */
+const DELAY_S = 2.5;
+/** Time the restored process needs before its deadline to move onto the best backend (the FFI loads on its first turn, ~5 ms). */
+const MARGIN_MS = 250;
+/** What the restored process prints when its deadline is closer than that. */
+const LATE = 'restored too late to move backends first';
+
 const SCRIPT = `
   import { startupSnapshot } from 'node:v8';
   import { activeAlarm, chainNow, registerAtFork, setTimer } from ${JSON.stringify(entry)};
@@ -25,10 +32,13 @@ const SCRIPT = `
   const timer = setTimer(() => {
     const early = chainNow() < timer.deadlineNs;
     const seconds = (chainNow() - armedAt) / 1e9;
-    console.log('fired on', activeAlarm(), early ? 'EARLY' : 'not early', seconds >= 1.5 ? 'at or after its deadline from the builder' : seconds);
-  }, 1500);
+    console.log('fired on', activeAlarm(), early ? 'EARLY' : 'not early', seconds >= ${DELAY_S} ? 'at or after its deadline from the builder' : seconds);
+  }, ${DELAY_S * 1000});
   console.log('building: chain on', activeAlarm());
-  startupSnapshot.setDeserializeMainFunction(() => console.log('main: chain on', activeAlarm(), 'timer armed', timer.armed));
+  startupSnapshot.setDeserializeMainFunction(() => {
+    console.log('main: chain on', activeAlarm(), 'timer armed', timer.armed);
+    if (timer.deadlineNs - chainNow() < ${MARGIN_MS * 1e6}) console.log('${LATE}');
+  });
 `;
 
 export const snapshotCases: ConformanceCase[] = [
@@ -55,6 +65,12 @@ export const snapshotCases: ConformanceCase[] = [
         const blob = join(dir, 'snapshot.blob');
         const build = execFileSync(process.execPath, ['--snapshot-blob', blob, '--build-snapshot', join(dir, 'entry.cjs')], { cwd: projectDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
         const run = execFileSync(process.execPath, ['--snapshot-blob', blob], { cwd: projectDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+        if (run.includes(LATE)) {
+          // Building and restoring took this (loaded) machine most of the delay: the timer was
+          // due before the restored chain could move onto its best backend, so which backend
+          // fires it says nothing about reinit. Not a failure of the library.
+          return { expected: '', got: '', skipped: `the snapshot was restored less than ${MARGIN_MS} ms before the timer's ${DELAY_S} s deadline (a loaded machine)` };
+        }
         return {
           expected:
             'building: chain on libuv; before: chain on libuv | afterInChild; main: chain on libuv timer armed true; fired on timerfd not early at or after its deadline from the builder',

@@ -4,6 +4,7 @@
  * @module
  */
 import { constants } from 'node:os';
+import { setTimeout } from 'node:timers';
 import { host } from '../../../host/index.js';
 import type { Itimerspec, PosixTimer, TimerEvent } from '../../../posix/index.js';
 import {
