@@ -194,7 +194,20 @@ test('Node test-timers-unref and test-timers-unrefd-interval-still-fires: unref 
   t.true(run.seconds < 20);
 });
 
-test('Node test-timers-uncaught-exception: an error thrown by a callback is an uncaught exception; the other timers still run', async (t) => {
+test('Node test-timers-uncaught-exception: an error thrown by a callback is an uncaught exception, reported before the next timer; the other timers still run (Node agrees)', async (t) => {
+  const script = `
+     process.on('uncaughtException', (e) => console.log('uncaught', e.message));
+     setTimeout(() => { throw new Error('boom'); }, 1);
+     setTimeout(() => console.log('second ran'), 1);`;
+  const [ours, node] = await Promise.all([
+    runItimerScript(`const { setTimeout } = await import('./src/node/timers.ts'); ${script}`),
+    runItimerScript(script),
+  ]);
+  t.is(node.stdout, 'uncaught boom\nsecond ran', node.stderr);
+  t.is(ours.stdout, node.stdout, ours.stderr);
+});
+
+test('on virtual time driven synchronously, an error thrown by a callback surfaces once the tick returns, as with fake-timers\' tick', async (t) => {
   const run = await runItimerScript(
     `const { setTimeout } = await import('./src/node/timers.ts');
      process.on('uncaughtException', (e) => console.log('uncaught', e.message));
