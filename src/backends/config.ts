@@ -18,16 +18,24 @@ import { virtualBackend } from './virtual.js';
 
 /**
  * The backends in default order of precedence, with their constructors (creating a backend
- * acquires nothing: `start` does), whether they are enabled by default, and whether they need
- * the FFI (a V8 startup snapshot builder, which cannot hold native handles, can use only the
- * others).
+ * acquires nothing: `start` does), whether they are enabled by default, and what the chain
+ * must know before choosing one (the same as the instances declare; a test checks it): whether
+ * it needs the FFI (a V8 startup snapshot builder, which cannot hold native handles, can use
+ * only the others), whether it takes something process-wide — a signal, or ITIMER_REAL itself.
  */
-export const BACKENDS: readonly { readonly name: BackendName; readonly create: () => AlarmBackend; readonly byDefault: boolean; readonly ffi: boolean }[] = [
-  { name: 'timerfd', create: timerfdBackend, byDefault: true, ffi: true },
-  { name: 'dynticks', create: dynticksBackend, byDefault: true, ffi: true },
-  { name: 'unix', create: unixBackend, byDefault: true, ffi: true },
-  { name: 'libuv', create: libuvBackend, byDefault: true, ffi: false },
-  { name: 'virtual', create: virtualBackend, byDefault: false, ffi: false },
+export const BACKENDS: readonly {
+  readonly name: BackendName;
+  readonly create: () => AlarmBackend;
+  readonly byDefault: boolean;
+  readonly ffi: boolean;
+  readonly signal: boolean;
+  readonly adoptsItimerReal: boolean;
+}[] = [
+  { name: 'timerfd', create: timerfdBackend, byDefault: true, ffi: true, signal: false, adoptsItimerReal: false },
+  { name: 'dynticks', create: dynticksBackend, byDefault: true, ffi: true, signal: true, adoptsItimerReal: false },
+  { name: 'unix', create: unixBackend, byDefault: true, ffi: true, signal: true, adoptsItimerReal: true },
+  { name: 'libuv', create: libuvBackend, byDefault: true, ffi: false, signal: false, adoptsItimerReal: false },
+  { name: 'virtual', create: virtualBackend, byDefault: false, ffi: false, signal: false, adoptsItimerReal: false },
 ];
 
 /** What {@link parseAlarmConfig} made of a config string. */

@@ -107,9 +107,14 @@ registerAtFork({
   },
 });
 
+/** What the backend table says of a backend. */
+function entry(name: BackendName): (typeof BACKENDS)[number] {
+  return BACKENDS.find((backend) => backend.name === name)!;
+}
+
 /** Whether a backend of the table needs the FFI (all a V8 startup snapshot builder may use are those that do not). */
 function needsFfi(name: BackendName): boolean {
-  return BACKENDS.find((backend) => backend.name === name)!.ffi;
+  return entry(name).ffi;
 }
 
 /**
@@ -136,8 +141,9 @@ let bootstrapSinceNs: number | undefined;
 
 /** Whether the process chain may start on the bootstrap backend now, for this order. */
 function bootstrapFits(order: readonly BackendName[]): boolean {
-  if (!isMainThread || startupSnapshot.isBuildingSnapshot() || koffiLoaded() || !needsFfi(order[0]!)) return false;
-  return BACKENDS.find((backend) => backend.name === order[0])!.create().adoptsItimerReal !== true;
+  if (!isMainThread || startupSnapshot.isBuildingSnapshot() || koffiLoaded()) return false;
+  const first = entry(order[0]!);
+  return first.ffi && !first.adoptsItimerReal;
 }
 
 /** Moves the process chain off the bootstrap backend once its head leaves room for the move. */
@@ -173,21 +179,30 @@ function warmUp(target: TimerChain): void {
   target.cancel(waiter);
 }
 
-if (!startupSnapshot.isBuildingSnapshot() && isMainThread) {
-  nodeSetImmediate(() => {
-    try {
-      if (chain) return; // armed at top level: settleBootstrap loads the FFI when there is room
-      const order = availableAlarms();
-      if (!needsFfi(order[0]!)) return;
-      preloadFfi();
-      const first = BACKENDS.find((backend) => backend.name === order[0])!.create();
-      if (first.signal || first.adoptsItimerReal) return; // takes something process-wide: started on first use
-      warmUp(getChain());
-    } catch {
-      // a bad ITIMER_CLOCK, or no backend starts: reported by the first call that needs one
-    }
-  }).unref();
+/**
+ * The preload, one step per turn of the event loop so that none blocks it for long (loading
+ * the FFI ~3 ms here, starting the chain ~1 ms, the warm-up ~0.3 ms): a step stops when the
+ * process chain was started meanwhile (a timer armed at top level: settleBootstrap loads the
+ * FFI when there is room), or when its first backend needs no FFI or takes something
+ * process-wide (a signal, ITIMER_REAL: started on first use). Never throws: a bad
+ * ITIMER_CLOCK, or no backend that starts, is reported by the first call that needs one.
+ */
+function preload(step: number): void {
+  try {
+    if (chain && step === 0) return;
+    const first = entry(availableAlarms()[0]!);
+    if (!first.ffi) return;
+    if (step === 0) preloadFfi();
+    else if (first.signal || first.adoptsItimerReal) return;
+    else if (step === 1) getChain();
+    else return warmUp(getChain());
+    nodeSetImmediate(preload, step + 1).unref();
+  } catch {
+    // reported by the first call that needs a backend
+  }
 }
+
+if (!startupSnapshot.isBuildingSnapshot() && isMainThread) nodeSetImmediate(preload, 0).unref();
 
 /**
  * Starts `target` on the first backend of `order` that starts here (QEMU: "the first that
