@@ -26,7 +26,7 @@ import { isDeepStrictEqual, parseArgs } from 'node:util';
 import fc from 'fast-check';
 import { virtualBackend } from '../../src/backends/virtual.js';
 import { TimerChain, Waiter } from '../../src/chain/chain.js';
-import { ClockTimer, SCALE_NS, virtualClock } from '../../src/clocks/clocks.js';
+import { ClockTimer, SCALE_NS, virtualClock } from '../../src/clocks/index.js';
 
 const WAITERS = 5;
 const UNIT_NS = 1000;
