@@ -2,7 +2,8 @@
  * `struct kevent` and the other inputs of `kevent()`, checked against their C types before
  * any change is applied: `ident` uintptr_t, `filter` short, `flags` u_short, `fflags` u_int —
  * or the int32 that JavaScript's `|` makes of its bits (NOTE_FFOR | 1 is negative) —,
- * `data` int64, the timeout a timespec. A value C could not hold is refused with a Node-style
+ * `data` int64 (above 2^53 a number is the double nearest the int64, as `Number(2n ** 62n)`),
+ * the timeout a timespec. A value C could not hold is refused with a Node-style
  * argument error (`ERR_INVALID_ARG_TYPE`, `ERR_OUT_OF_RANGE`); a value C can hold but the
  * kernel refuses is left for the kernel's errno (an EV_ERROR entry, or EINVAL for the
  * timeout). Each field is read once, so a getter cannot change a value between its check and
@@ -12,7 +13,7 @@
 import { constants } from 'node:os';
 import { syscallError } from '../host/index.js';
 import type { Timespec } from '../posix/index.js';
-import { C_LIMITS, invalidArgType, validateInteger } from '../posix/validate.js';
+import { C_LIMITS, invalidArgType, outOfRange, validateInteger } from '../posix/validate.js';
 
 /** `struct kevent`. */
 export interface Kevent {
@@ -53,24 +54,33 @@ export function checkChange(change: unknown, index: number): CheckedChange {
     flags: validateInteger(flags, `${name}.flags`, 0, 0xffff),
     // u_int bits, also in the int32 form JavaScript's `|` gives (NOTE_FFOR | 1 is negative).
     fflags: validateInteger(fflags, `${name}.fflags`, C_LIMITS.INT_MIN, C_LIMITS.UINT_MAX) >>> 0,
-    data: validateInteger(data, `${name}.data`, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER),
+    data: int64(data, `${name}.data`),
     udata,
   };
 }
 
+const TWO_63 = 2 ** 63;
+
+/** An int64_t: an integer number from −2^63 to 2^63 − 1 (every double beyond 2^53 is an integer). */
+function int64(value: unknown, name: string): number {
+  if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value);
+  if (!Number.isInteger(value)) throw outOfRange(name, 'an integer', value);
+  if (value < -TWO_63 || value >= TWO_63) throw outOfRange(name, '>= -(2 ** 63) && < 2 ** 63 (an int64)', value);
+  return value;
+}
+
 /**
- * A kevent timeout in ns: undefined waits forever, as does one beyond `maxNs` (FreeBSD waits
- * forever past `INT32_MAX` seconds).
+ * A kevent timeout in ns: undefined waits forever, as does one past `INT32_MAX` seconds
+ * (FreeBSD `kqueue_scan`).
  * @throws TypeError `ERR_INVALID_ARG_TYPE` / RangeError `ERR_OUT_OF_RANGE` for fields C could
  *   not hold; the EINVAL syscall error for a negative field or `nsec` ≥ 10^9.
  */
-export function timeoutNs(timeout: KeventTimeout | undefined, maxNs: number): number | undefined {
+export function timeoutNs(timeout: KeventTimeout | undefined): number | undefined {
   if (timeout === undefined || timeout === null) return undefined;
   if (typeof timeout !== 'object') throw invalidArgType('timeout', 'a { sec, nsec } timespec or null', timeout);
   const { sec, nsec } = timeout;
   validateInteger(sec, 'timeout.sec', Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
   validateInteger(nsec, 'timeout.nsec', Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
   if (sec < 0 || nsec < 0 || nsec >= 1e9) throw syscallError(constants.errno.EINVAL, 'kevent');
-  const ns = sec * 1e9 + nsec;
-  return ns > maxNs ? undefined : ns;
+  return sec > C_LIMITS.INT_MAX ? undefined : sec * 1e9 + nsec;
 }

@@ -40,16 +40,12 @@
 import { constants } from 'node:os';
 import { isSyscallError, syscallError } from '../host/index.js';
 import { C_LIMITS, invalidArgType, requireMainThread, validateInteger, validateObject } from '../posix/validate.js';
-import type { Timer } from '../chain/timers.js';
-import { setTimer } from '../chain/timers.js';
 import { EV_ADD, EV_CHANGE_ONLY, EV_CLEAR, EV_DELETE, EV_DISABLE, EV_DISPATCH, EV_ENABLE, EV_ERROR, EV_KEEPUDATA, EV_ONESHOT, EV_RECEIPT, EVFILT_ALARM, EVFILT_SIGNAL } from './constants.js';
 import type { CheckedChange, Kevent, KeventChange, KeventTimeout } from './kevent.js';
 import { checkChange, timeoutNs } from './kevent.js';
 import type { Knote, KnoteQueue } from './knote.js';
 import { alarmFilter, FILTERS } from './filters/index.js';
-
-/** The longest wait the chain can hold, in ns: a timeout beyond it waits forever. */
-const MAX_WAIT_NS = Math.floor(Number.MAX_SAFE_INTEGER / 2);
+import { LongTimer } from './long-timer.js';
 
 /** Options of a queue. */
 export interface KqueueOptions {
@@ -116,7 +112,8 @@ export class Kqueue implements Disposable, AsyncIterable<Kevent> {
    * @param nevents The most entries to return, an integer from 0 to 2 147 483 647 (default 0:
    *   apply the changes and return at once).
    * @param timeout How long to wait when no event is active: `{ sec, nsec }` (`{ sec: 0, nsec: 0 }`
-   *   does not wait); absent or null, or beyond about 52 days, waits until an event or close.
+   *   does not wait, and a `sec` beyond 2 147 483 647 waits forever, as FreeBSD's); absent or
+   *   null waits until an event or close.
    * @returns (a promise of) the entries: when a change failed or had EV_RECEIPT, only their
    *   EV_ERROR entries (`data` the errno, 0 for a receipt), without waiting; otherwise up to
    *   nevents active events in the order they became active, none if the timeout passed.
@@ -137,7 +134,8 @@ export class Kqueue implements Disposable, AsyncIterable<Kevent> {
    *   `filter` are required) or a timeout field (both required) is not a number.
    * @throws RangeError (rejects) ERR_OUT_OF_RANGE if nevents or a timeout field is not an integer
    *   in its range, or a change's field is not one of its C type: `ident` 0 to 2^53 − 1, `filter`
-   *   a short, `flags` a u_short, `fflags` −2^31 to 2^32 − 1, `data` a safe integer.
+   *   a short, `flags` a u_short, `fflags` −2^31 to 2^32 − 1, `data` an int64 (−2^63 to 2^63 − 1;
+   *   a timer value too large for the host is no error: see EVFILT_TIMER in docs/events.md).
    * @throws Error (rejects) ERR_ITIMER_MAIN_THREAD_ONLY if a change is an EV_ADD of
    *   EVFILT_SIGNAL and this is a Worker, before any change is applied.
    */
@@ -145,7 +143,7 @@ export class Kqueue implements Disposable, AsyncIterable<Kevent> {
     if (this.#closed) throw syscallError(constants.errno.EBADF, 'kevent');
     if (!Array.isArray(changes)) throw invalidArgType('changes', 'an array of kevents', changes);
     validateInteger(nevents, 'nevents', 0, C_LIMITS.INT_MAX);
-    const waitNs = timeoutNs(timeout, MAX_WAIT_NS);
+    const waitNs = timeoutNs(timeout);
     const checked = Array.from(changes, checkChange); // all of them (holes too) before any is applied
     // Signal delivery is the main thread's: refuse the whole call before any change is applied.
     if (checked.some((change) => change.filter === EVFILT_SIGNAL && change.flags & EV_ADD)) requireMainThread('EVFILT_SIGNAL (listening to a signal)');
@@ -181,16 +179,20 @@ export class Kqueue implements Disposable, AsyncIterable<Kevent> {
    */
   #wait(waitNs: number | undefined): Promise<void> {
     return new Promise((resolve) => {
+      // Forever: a Node interval holds the loop (it never fires: 2^31 - 1 ms). Timed: the ref'd timeout does.
       const keepAlive = waitNs === undefined ? setInterval(() => {}, 2 ** 31 - 1) : undefined;
-      let timer: Timer | undefined;
+      let timeout: LongTimer | undefined;
       const wake = () => {
-        timer?.cancel();
+        timeout?.cancel();
         clearInterval(keepAlive);
         const index = this.#waiters.indexOf(wake);
         if (index >= 0) this.#waiters.splice(index, 1);
         resolve();
       };
-      if (waitNs !== undefined) timer = setTimer(wake, { ns: waitNs });
+      if (waitNs !== undefined) {
+        timeout = new LongTimer(wake, true);
+        timeout.start(waitNs, 0);
+      }
       this.#waiters.push(wake);
     });
   }

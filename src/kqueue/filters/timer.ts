@@ -11,36 +11,42 @@
  * (DragonFly's `kq_calloutmax`): EV_ADD of one more is ENOMEM. A relative timer gets EV_CLEAR
  * (as `filt_timerattach` sets it); a NOTE_ABSTIME one does not, so once fired it stays
  * triggered until deleted or re-added. Re-adding restarts the timer and drops expirations not
- * yet retrieved. Values beyond the chain's range saturate to it (`timer2sbintime`).
+ * yet retrieved.
+ *
+ * Huge values: `data` is an int64, so a timer can be set for up to 2^63 − 1 of its unit —
+ * far beyond the chain's 52 days. FreeBSD's `timer2sbintime` saturates such a value at
+ * SBT_MAX (about 68 years): the timer is added and, in practice, never fires; libkqueue's
+ * `test_kevent_timer_huge_interval` asks exactly that (added, or EINVAL; never an immediate
+ * expiry). Here the timer is added and expires at its true time, however far: beyond the
+ * chain's range it runs in hops ({@link LongTimer}), never early and never saturated to 52
+ * days.
  * @module
  */
 import { constants } from 'node:os';
 import { syscallError } from '../../host/index.js';
 import { CLOCK_REALTIME, clockGettime } from '../../posix/index.js';
-import type { Timer } from '../../chain/timers.js';
-import { setTimer } from '../../chain/timers.js';
 import { EV_ADD, EV_CLEAR, EV_ONESHOT, NOTE_ABSTIME, NOTE_MSECONDS, NOTE_NSECONDS, NOTE_SECONDS, NOTE_TIMER_PRECMASK, NOTE_USECONDS } from '../constants.js';
 import type { Kevent } from '../kevent.js';
 import type { FilterOps, Knote } from '../knote.js';
 import { counted, processCount } from '../knote.js';
+import { LongTimer } from '../long-timer.js';
 
-/** The longest delay the chain can hold, in ns: timer values beyond it saturate to it. */
-const MAX_TIMER_NS = Math.floor(Number.MAX_SAFE_INTEGER / 2);
 const UNIT_NS: Record<number, number> = { [NOTE_SECONDS]: 1e9, [NOTE_MSECONDS]: 1e6, [NOTE_USECONDS]: 1e3, [NOTE_NSECONDS]: 1 };
 
 /** Timer knotes across all queues. */
 let timersInUse = 0;
 
-/** A validated timer: its first delay (and period) in ns, saturated to the chain's range. */
+/** A validated timer: its first delay and its period (0: one-shot) in ns, and its fflags. */
 interface TimerPlan {
   delayNs: number;
-  periodic: boolean;
+  periodNs: number;
   fflags: number;
 }
 
 /**
  * FreeBSD's `filt_timervalidate` and `timer2sbintime`: the unit bits and NOTE_ABSTIME only,
- * one unit at most, data >= 0; a periodic 0 is one unit; values beyond the host saturate.
+ * one unit at most, data >= 0; a periodic 0 is one unit; an absolute time already past is
+ * due now.
  * @param knoteFlags the knote's stored flags (EV_ONESHOT as given at EV_ADD).
  * @throws the EINVAL syscall error.
  */
@@ -50,38 +56,36 @@ function timerPlan(fflags: number, data: number, knoteFlags: number): TimerPlan 
   const unitNs = UNIT_NS[units] ?? 1e6;
   if (fflags & NOTE_ABSTIME) {
     const wall = clockGettime(CLOCK_REALTIME);
-    const delayNs = data * unitNs - (wall.sec * 1e9 + wall.nsec);
-    return { delayNs: Math.min(Math.max(delayNs, 0), MAX_TIMER_NS), periodic: false, fflags };
+    return { delayNs: Math.max(data * unitNs - (wall.sec * 1e9 + wall.nsec), 0), periodNs: 0, fflags };
   }
-  const oneShot = (knoteFlags & EV_ONESHOT) !== 0;
-  const value = oneShot ? data : Math.max(data, 1);
-  return { delayNs: Math.min(value * unitNs, MAX_TIMER_NS), periodic: !oneShot, fflags };
+  if (knoteFlags & EV_ONESHOT) return { delayNs: data * unitNs, periodNs: 0, fflags };
+  const periodNs = Math.max(data, 1) * unitNs;
+  return { delayNs: periodNs, periodNs, fflags };
 }
 
 /** (Re)starts a timer knote from a validated plan: restarting drops undelivered expirations. */
-function start(kn: Knote<Timer | undefined>, plan: TimerPlan): void {
-  kn.hook?.cancel();
+function start(kn: Knote<LongTimer>, plan: TimerPlan): void {
   kn.data = 0;
   kn.kq.deactivate(kn);
   kn.fflags = plan.fflags;
-  const expire = (overrun: number) => {
-    kn.data += 1 + overrun;
-    kn.kq.activate(kn);
-  };
-  kn.hook = setTimer(expire, { ns: plan.delayNs }, { ref: false, interval: plan.periodic ? { ns: plan.delayNs } : false });
+  kn.hook.start(plan.delayNs, plan.periodNs);
 }
 
-/** EVFILT_TIMER's operations; the hook is the knote's chain timer. */
-export const timerFilter: FilterOps<Timer | undefined> = {
+/** EVFILT_TIMER's operations; the hook is the knote's timer (unref'd). */
+export const timerFilter: FilterOps<LongTimer> = {
   attach(kn, change: Kevent) {
     const plan = timerPlan(change.fflags, change.data, kn.flags);
     if (timersInUse >= kn.kq.maxTimers) throw syscallError(constants.errno.ENOMEM, 'kevent');
     if (!(change.fflags & NOTE_ABSTIME)) kn.flags |= EV_CLEAR;
     timersInUse++;
+    kn.hook = new LongTimer((count) => {
+      kn.data += count;
+      kn.kq.activate(kn);
+    }, false);
     start(kn, plan);
   },
   detach(kn) {
-    kn.hook?.cancel();
+    kn.hook.cancel();
     timersInUse--;
   },
   event: counted,
