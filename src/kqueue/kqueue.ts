@@ -38,6 +38,7 @@
  * @module
  */
 import { constants } from 'node:os';
+import nodeTimers from 'node:timers';
 import { isSyscallError, syscallError } from '../host/index.js';
 import { C_LIMITS, invalidArgType, requireMainThread, validateInteger, validateObject } from '../posix/validate.js';
 import { EV_ADD, EV_CHANGE_ONLY, EV_CLEAR, EV_DELETE, EV_DISABLE, EV_DISPATCH, EV_ENABLE, EV_ERROR, EV_KEEPUDATA, EV_ONESHOT, EV_RECEIPT, EVFILT_ALARM, EVFILT_SIGNAL } from './constants.js';
@@ -46,6 +47,10 @@ import { checkChange, timeoutNs } from './kevent.js';
 import type { Knote, KnoteQueue } from './knote.js';
 import { alarmFilter, FILTERS } from './filters/index.js';
 import { LongTimer } from './long-timer.js';
+
+// Node's own, taken when the module loads: a program's top-level `const { setInterval } =
+// require('itimer/timers')` in a script (node -e, the REPL) shadows the global ones.
+const { setInterval, clearInterval } = nodeTimers;
 
 /** Options of a queue. */
 export interface KqueueOptions {
