@@ -29,9 +29,23 @@ export function validateInteger(value: unknown, name: string, min: number, max: 
   return value;
 }
 
-/** Checks that `value` is a plain object (or absent, when `optional`). */
+/**
+ * True for a plain object: one whose prototype is Object.prototype or null (a literal,
+ * `Object.create(null)`) — not an array, a Date, a Map, a boxed primitive or a class instance,
+ * whose fields an argument of the API would silently read as missing.
+ */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+/**
+ * Checks that `value` is a plain object (see {@link isPlainObject}).
+ * @throws TypeError `ERR_INVALID_ARG_TYPE` otherwise.
+ */
 export function validateObject(value: unknown, name: string): asserts value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalidArgType(name, 'of type object', value);
+  if (!isPlainObject(value)) throw invalidArgType(name, 'a plain object', value);
 }
 
 /**
