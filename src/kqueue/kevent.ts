@@ -6,14 +6,16 @@
  * the timeout a timespec. A value C could not hold is refused with a Node-style
  * argument error (`ERR_INVALID_ARG_TYPE`, `ERR_OUT_OF_RANGE`); a value C can hold but the
  * kernel refuses is left for the kernel's errno (an EV_ERROR entry, or EINVAL for the
- * timeout). Each field is read once, so a getter cannot change a value between its check and
+ * timeout). A change and a timeout are plain objects (a literal, or one `kevent()` returned):
+ * a Date, a Map or a class instance would have its fields read as missing, so it is refused.
+ * Each field is read once, so a getter cannot change a value between its check and
  * its use.
  * @module
  */
 import { constants } from 'node:os';
 import { syscallError } from '../host/index.js';
 import type { Timespec } from '../posix/index.js';
-import { C_LIMITS, invalidArgType, outOfRange, validateInteger } from '../posix/validate.js';
+import { C_LIMITS, invalidArgType, isPlainObject, outOfRange, validateInteger } from '../posix/validate.js';
 
 /** `struct kevent`. */
 export interface Kevent {
@@ -46,7 +48,7 @@ export type CheckedChange = Kevent;
  */
 export function checkChange(change: unknown, index: number): CheckedChange {
   const name = `changes[${index}]`;
-  if (typeof change !== 'object' || change === null) throw invalidArgType(name, 'a kevent object', change);
+  if (!isPlainObject(change)) throw invalidArgType(name, 'a kevent (a plain object)', change);
   const { ident, filter, flags = 0, fflags = 0, data = 0, udata } = change as Partial<Kevent>;
   return {
     ident: validateInteger(ident, `${name}.ident`, 0, Number.MAX_SAFE_INTEGER),
@@ -77,7 +79,7 @@ function int64(value: unknown, name: string): number {
  */
 export function timeoutNs(timeout: KeventTimeout | undefined): number | undefined {
   if (timeout === undefined || timeout === null) return undefined;
-  if (typeof timeout !== 'object') throw invalidArgType('timeout', 'a { sec, nsec } timespec or null', timeout);
+  if (!isPlainObject(timeout)) throw invalidArgType('timeout', 'a { sec, nsec } timespec (a plain object) or null', timeout);
   const { sec, nsec } = timeout;
   validateInteger(sec, 'timeout.sec', Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
   validateInteger(nsec, 'timeout.nsec', Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);

@@ -100,7 +100,8 @@ export class Kqueue implements Disposable, AsyncIterable<Kevent> {
    */
   constructor(options: KqueueOptions = {}) {
     validateObject(options, 'options');
-    const maxTimers = options.maxTimers === undefined ? 4096 : validateInteger(options.maxTimers, 'options.maxTimers', 0, C_LIMITS.INT_MAX);
+    const given = options.maxTimers; // read once
+    const maxTimers = given === undefined ? 4096 : validateInteger(given, 'options.maxTimers', 0, C_LIMITS.INT_MAX);
     this.#kq = { maxTimers, activate: (kn) => this.#activate(kn), deactivate: (kn) => this.#active.delete(kn) };
   }
 
@@ -134,9 +135,9 @@ export class Kqueue implements Disposable, AsyncIterable<Kevent> {
    * @throws Error (rejects) `EBADF` (kevent) if the queue is closed, before or while waiting.
    * @throws Error (rejects) `EINVAL` (kevent) if the timeout has a negative `sec` or `nsec`, or an
    *   `nsec` of 1 000 000 000 or more, before any change is applied.
-   * @throws TypeError (rejects) ERR_INVALID_ARG_TYPE if changes is not an array, a change is not an
-   *   object, timeout is neither an object nor null, or nevents, a change's field (`ident` and
-   *   `filter` are required) or a timeout field (both required) is not a number.
+   * @throws TypeError (rejects) ERR_INVALID_ARG_TYPE if changes is not an array, a change is not a
+   *   plain object, timeout is neither a plain object nor null, or nevents, a change's field
+   *   (`ident` and `filter` are required) or a timeout field (both required) is not a number.
    * @throws RangeError (rejects) ERR_OUT_OF_RANGE if nevents or a timeout field is not an integer
    *   in its range, or a change's field is not one of its C type: `ident` 0 to 2^53 − 1, `filter`
    *   a short, `flags` a u_short, `fflags` −2^31 to 2^32 − 1, `data` an int64 (−2^63 to 2^63 − 1;
@@ -266,12 +267,14 @@ export class Kqueue implements Disposable, AsyncIterable<Kevent> {
   /**
    * Posts an expiration of `#alarm` alarm `id`: an EVFILT_ALARM event (ident = id, data =
    * expirations since the last retrieval). Called by the `#alarm` device for alarms bound
-   * to this queue.
-   * @param id The alarm id, reported as the event's `ident`.
-   * @throws Never: the id is not checked (the device passes its own), and a closed queue
-   *   ignores the call.
+   * to this queue; a closed queue ignores it.
+   * @param id The alarm id, reported as the event's `ident`: an integer from 0 to 2^53 − 1.
+   * @throws TypeError ERR_INVALID_ARG_TYPE if id is not a number.
+   * @throws RangeError ERR_OUT_OF_RANGE if id is not an integer from 0 to 2^53 − 1; nothing is
+   *   posted then.
    */
   postAlarm(id: number): void {
+    validateInteger(id, 'id', 0, Number.MAX_SAFE_INTEGER);
     if (this.#closed) return;
     const key = keyOf(id, EVFILT_ALARM);
     let kn = this.#knotes.get(key);

@@ -149,6 +149,42 @@ test.serial('values struct kevent cannot hold are refused with Node-style codes 
   t.throws(() => new Kqueue(null as never), { code: 'ERR_INVALID_ARG_TYPE' });
 });
 
+test.serial('plain objects only: options, changes and timeouts that are a Date, a Map, an array or a class instance are refused with ERR_INVALID_ARG_TYPE, changing nothing', async (t) => {
+  class Options {
+    maxTimers = 0;
+  }
+  for (const options of [new Date(), new Map([['maxTimers', 0]]), [], new Options(), Object.create({ maxTimers: 0 })]) {
+    t.throws(() => new Kqueue(options as never), { instanceOf: TypeError, code: 'ERR_INVALID_ARG_TYPE' }, inspect(options));
+  }
+  t.notThrows(() => new Kqueue(Object.create(null)).close(), 'a null-prototype object is plain');
+  using kq = new Kqueue();
+  const valid = { ident: 1, filter: EVFILT_USER, flags: EV_ADD };
+  class Change {
+    ident = 2;
+    filter = EVFILT_USER;
+    flags = EV_ADD;
+  }
+  for (const change of [new Change(), Object.assign(new Date(), { ident: 2, filter: EVFILT_USER, flags: EV_ADD }), [2, EVFILT_USER, EV_ADD]]) {
+    await t.throwsAsync(kq.kevent([valid, change as never], 2), { instanceOf: TypeError, code: 'ERR_INVALID_ARG_TYPE' }, inspect(change));
+  }
+  for (const timeout of [new Date(0), Object.assign(new Map(), { sec: 0, nsec: 0 }), [0, 0]]) {
+    await t.throwsAsync(kq.kevent([valid], 1, timeout as never), { instanceOf: TypeError, code: 'ERR_INVALID_ARG_TYPE' }, inspect(timeout));
+  }
+  const [gone] = await kq.kevent([{ ident: 1, filter: EVFILT_USER, flags: EV_DELETE }], 1);
+  t.is(gone?.data, ENOENT, 'no change of a refused call was applied');
+  t.deepEqual(await kq.kevent([Object.assign(Object.create(null), valid)], 1, Object.assign(Object.create(null), { sec: 0, nsec: 0 })), [], 'null-prototype changes and timeouts are plain');
+});
+
+test.serial('Kqueue.postAlarm takes an alarm id (an integer from 0 to 2^53 - 1) and posts nothing for anything else', async (t) => {
+  using kq = new Kqueue();
+  for (const [id, code] of [['1', 'ERR_INVALID_ARG_TYPE'], [undefined, 'ERR_INVALID_ARG_TYPE'], [-1, 'ERR_OUT_OF_RANGE'], [1.5, 'ERR_OUT_OF_RANGE'], [Number.NaN, 'ERR_OUT_OF_RANGE'], [2 ** 53, 'ERR_OUT_OF_RANGE']] as const) {
+    t.throws(() => kq.postAlarm(id as never), { code }, String(id));
+  }
+  t.deepEqual(await kq.kevent([], 8, POLL), [], 'nothing posted');
+  kq.postAlarm(7);
+  t.deepEqual((await kq.kevent([], 8, POLL)).map((e) => [e.ident, e.data]), [[7, 1]]);
+});
+
 test.serial('an exception inside kevent() that is not an errno error propagates (a getter that throws)', async (t) => {
   using kq = new Kqueue();
   const change = {
