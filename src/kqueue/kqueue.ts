@@ -13,8 +13,9 @@
  * room left for an entry (`nevents` reached) the change list stops at that change, the
  * later ones unapplied (FreeBSD `kqueue_kevent`): an error fails the call, a receipt ends
  * it returning no entries (FreeBSD's count of 0 on that path). Otherwise the call collects up to
- * `nevents` active knotes, waiting for one as long as `timeout` allows (absent or null:
- * forever; `{ sec: 0, nsec: 0 }`: not at all), the wait measured on the chain.
+ * `nevents` active knotes, waiting for one as long as `timeout` allows (absent or null, or a
+ * `sec` beyond INT32_MAX as FreeBSD's `kqueue_scan`: forever; `{ sec: 0, nsec: 0 }`: not at
+ * all), the wait measured on the chain — beyond its 52 days in hops ({@link LongTimer}).
  *
  * Delivery: EV_ONESHOT deletes the knote, EV_DISPATCH disables it, EV_CLEAR resets its
  * state (the filter's `process`). A disabled knote keeps counting and is queued again when
