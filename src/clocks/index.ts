@@ -2,5 +2,6 @@
  * QEMU clocks on the timer chain.
  * @module
  */
-export { ClockTimer, hostClock, QemuClock, realtimeClock, SCALE_MS, SCALE_NS, SCALE_US, virtualClock } from './clocks.js';
-export type { ClockType, ResetNotifier } from './clocks.js';
+export { hostClock, QemuClock, realtimeClock, virtualClock } from './clock.js';
+export { ClockTimer, SCALE_MS, SCALE_NS, SCALE_US } from './clock-timer.js';
+export type { ClockType, ResetNotifier } from './kinds.js';

@@ -19,7 +19,6 @@ export {
   EVFILT_SIGNAL,
   EVFILT_TIMER,
   EVFILT_USER,
-  Kqueue,
   NOTE_ABSTIME,
   NOTE_FFAND,
   NOTE_FFCOPY,
@@ -32,8 +31,6 @@ export {
   NOTE_SECONDS,
   NOTE_TRIGGER,
   NOTE_USECONDS,
-  type Kevent,
-  type KeventChange,
-  type KeventTimeout,
-  type KqueueOptions,
-} from './kqueue.js';
+} from './constants.js';
+export type { Kevent, KeventChange, KeventTimeout } from './kevent.js';
+export { Kqueue, type KqueueOptions } from './kqueue.js';

@@ -131,6 +131,26 @@ export function runEntry(entry: DispatchedEntry, nowNs: number): void {
   entry.runInAsyncScope(fireReporting, entry, nowNs);
 }
 
+function callReporting(this: (value: unknown) => void, value: unknown): void {
+  try {
+    this(value);
+  } catch (error) {
+    reportUncaught(error);
+  }
+}
+
+/**
+ * Runs a listener the library keeps (a clock's reset notifier) in the async context of
+ * `resource` (created where the listener was registered); a throw is reported, never
+ * propagated, so the next listener runs.
+ * @param resource the listener's async resource.
+ * @param listener the listener.
+ * @param value what it is called with.
+ */
+export function runListener<T>(resource: { runInAsyncScope: DispatchedEntry['runInAsyncScope'] }, listener: (value: T) => void, value: T): void {
+  resource.runInAsyncScope(callReporting, listener as (value: unknown) => void, value);
+}
+
 /**
  * Wraps the function native code calls on a wake-up (a poll watcher's readable callback, a
  * signal listener, a Node timer's callback): while it runs, callbacks are drained between;

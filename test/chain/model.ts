@@ -30,7 +30,7 @@ import fc from 'fast-check';
 import { virtualBackend } from '../../src/backends/virtual.js';
 import { TimerChain } from '../../src/chain/chain.js';
 import { Waiter } from '../../src/chain/waiter.js';
-import { ClockTimer, SCALE_NS, virtualClock } from '../../src/clocks/clocks.js';
+import { ClockTimer, SCALE_NS, virtualClock } from '../../src/clocks/index.js';
 
 const WAITERS = 5;
 const UNIT_NS = 1000;

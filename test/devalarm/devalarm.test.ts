@@ -169,6 +169,30 @@ test.serial('the devalarm helpers refuse bad input with coded errors, before tou
   timer.close();
 });
 
+test.serial('devalarmGetId takes a plain object and reads its own ident or id: a Date, a Map, a class instance or an inherited ident is refused', (t) => {
+  class Event {
+    ident = 3;
+  }
+  for (const bad of [new Event(), Object.assign(new Date(), { ident: 3 }), new Map([['ident', 3]]), [3], Object.create({ ident: 3 })]) {
+    t.throws(() => devalarmGetId(bad as never), { instanceOf: TypeError, code: 'ERR_INVALID_ARG_TYPE' });
+  }
+  t.throws(() => devalarmGetId({ id: 'x' } as never), { code: 'ERR_INVALID_ARG_VALUE' });
+  t.is(devalarmGetId(Object.assign(Object.create(null), { id: 5 })), 5);
+  t.is(devalarmGetId({ ident: 6, id: 5 } as never), 6, 'a kevent\'s ident first');
+});
+
+test.serial('AlarmEvents.postAlarm takes an alarm id and queues nothing for anything else', async (t) => {
+  const events = new AlarmEvents();
+  for (const [id, code] of [['1', 'ERR_INVALID_ARG_TYPE'], [{}, 'ERR_INVALID_ARG_TYPE'], [-1, 'ERR_OUT_OF_RANGE'], [0.5, 'ERR_OUT_OF_RANGE'], [Number.NaN, 'ERR_OUT_OF_RANGE']] as const) {
+    t.throws(() => events.postAlarm(id as never), { code }, String(id));
+  }
+  events.postAlarm(9);
+  events.close();
+  const seen: number[] = [];
+  for await (const event of events) seen.push(event.id);
+  t.deepEqual(seen, [9], 'only the valid post was queued');
+});
+
 test.serial('AlarmFile is constructed only by openAlarmFile: new AlarmFile() is ERR_ILLEGAL_CONSTRUCTOR', (t) => {
   const listing = readAlarmDir();
   t.throws(() => new (AlarmFile as unknown as new (...args: unknown[]) => unknown)('#alarm/a0/ctl', 'ctl', undefined, 'rw'), {

@@ -287,6 +287,7 @@ export const ENTRIES: readonly Entry<any>[] = [
     ],
     setup: () => new Kqueue(), call: (kq, [c, n, t]) => kq.kevent(c as never, n as never, t as never), cleanup: (kq) => closeQuietly(kq),
   },
+  { name: 'Kqueue#postAlarm', groups: IN_PROCESS, args: [arg(0, 7)], setup: () => new Kqueue(), call: (kq, [id]) => kq.postAlarm(id as never), cleanup: (kq) => closeQuietly(kq) },
 
   // ---- devalarm ----
   {
@@ -296,6 +297,7 @@ export const ENTRIES: readonly Entry<any>[] = [
   { name: 'readAlarmDir', groups: IN_PROCESS, args: [arg('#alarm', undefined)], call: (_, [p]) => itimer.readAlarmDir(p as never) },
   { name: 'createAlarmFile', groups: IN_PROCESS, args: [arg('#alarm/x')], call: (_, [p]) => itimer.createAlarmFile(p as never) },
   { name: 'removeAlarmFile', groups: IN_PROCESS, args: [arg('#alarm/clone')], call: (_, [p]) => itimer.removeAlarmFile(p as never) },
+  { name: 'AlarmEvents#postAlarm', groups: IN_PROCESS, args: [arg(0, 7)], setup: () => new AlarmEvents(), call: (q, [id]) => q.postAlarm(id as never), cleanup: (q) => q.close() },
   { name: 'registerEventQueue', groups: IN_PROCESS, args: [arg(new AlarmEvents())], call: (_, [q]) => itimer.registerEventQueue(q as never) },
   { name: 'devalarmGetFds', groups: IN_PROCESS, args: [], call: () => itimer.devalarmGetFds(), cleanup: (_, fds) => closeFds(fds) },
   {
@@ -429,7 +431,6 @@ export const EXCLUDED: Readonly<Record<string, string>> = {
   activeAlarm: 'takes no argument',
   availableAlarms: 'takes no argument',
   chainOwnsItimerReal: 'takes no argument',
-  AlarmEvents: 'its constructor takes no argument; postAlarm is internal (called by the device); used as the queue of devalarmSetEvq',
   realtimeClock: 'a QemuClock: fuzzed as QemuClock#…(realtime)',
   'timers:setImmediate': "node:timers' own function, re-exported (Node validates its callback)",
   'timers:clearImmediate': "node:timers' own function, re-exported (it ignores what is not an Immediate)",

@@ -2,6 +2,7 @@
  * kevent() semantics, in the spirit of FreeBSD's kqueue(2) and libkqueue's timer and user
  * tests; timers on virtual time, so every count is exact.
  */
+import { execFile } from 'node:child_process';
 import test from 'ava';
 import {
   configureAlarms,
@@ -231,4 +232,26 @@ test('in a Worker, an EV_ADD of EVFILT_SIGNAL rejects the whole call with ERR_IT
     const worker = new Worker(code, { eval: true });
     console.log(await new Promise((resolve, reject) => { worker.once('message', resolve); worker.once('error', reject); }));`);
   t.is(run.stdout, 'ERR_ITIMER_MAIN_THREAD_ONLY; user knote not added', run.stderr);
+});
+
+test('a waiting kevent() keeps the process alive with Node\'s own setInterval, taken when the module loads: a script\'s top-level `const setInterval` does not reach it', async (t) => {
+  // In a script (node -e, the REPL) a top-level const is a global lexical binding: it shadows
+  // globalThis.setInterval for every module of the realm, as `const { setInterval } = require('itimer/timers')` does.
+  const script = `
+    const setInterval = () => { throw new Error('the script\\'s setInterval was called'); };
+    const clearInterval = () => { throw new Error('the script\\'s clearInterval was called'); };
+    import('./src/kqueue/index.ts').then(async ({ Kqueue, EV_ADD, EVFILT_USER, NOTE_TRIGGER }) => {
+      const kq = new Kqueue();
+      await kq.kevent([{ ident: 1, filter: EVFILT_USER, flags: EV_ADD }]);
+      const waiting = kq.kevent([], 1); // no timeout: held alive by the keep-alive interval alone
+      globalThis.setTimeout(() => kq.kevent([{ ident: 1, filter: EVFILT_USER, fflags: NOTE_TRIGGER }]), 50);
+      console.log('woken with', (await waiting).length, 'event');
+      kq.close();
+    });`;
+  const run = await new Promise<{ stdout: string; stderr: string }>((resolve) => {
+    execFile(process.execPath, [...process.execArgv, '-e', script], { cwd: new URL('../..', import.meta.url), encoding: 'utf8', timeout: 20_000 }, (_error, stdout, stderr) =>
+      resolve({ stdout: stdout.trim(), stderr }),
+    );
+  });
+  t.is(run.stdout, 'woken with 1 event', run.stderr);
 });
