@@ -6,6 +6,10 @@
  * getitimer('real') are served by the chain (see chain/sigalrm, the one owner of both). The
  * backend itself only tells its own expiries from other SIGALRMs (a `kill -ALRM`, a user's
  * expiry still in libuv's pipe from before the hand-over) and gives the latter to the owner.
+ * Until the first check phase after it starts, every SIGALRM is the user's (libuv empties its
+ * signal pipe in the poll phase before it) and the backend's first non-lethal arming waits
+ * for that moment — microseconds, never early — so no expiry of its own can be mistaken for
+ * the user's, nor the reverse.
  *
  * A user's alarm with no SIGALRM handler must end the process on time even when
  * JavaScript is stuck and the chain cannot run. The backend arms *lethally* for that:
@@ -23,6 +27,7 @@ import { ITIMER_REAL, SA_FLAGS } from '../posix/index.js';
 import { addLibraryListener, removeLibraryListener } from '../posix/signals.js';
 import { structBuffer, writeItimerRaw } from '../posix/structs.js';
 import { requireMainThread } from '../posix/validate.js';
+import { nodeClearImmediate, nodeSetImmediate } from '../runtime/node-timers.js';
 import { monotonicNowNs } from './time.js';
 import type { AlarmBackend } from './types.js';
 
@@ -97,6 +102,29 @@ export function unixBackend(): UnixBackend {
     }
     listening = on;
   };
+  /**
+   * From start until the first check phase after it, every SIGALRM is foreign: one the user's
+   * kernel ITIMER_REAL sent before the hand-over may still be in libuv's pipe, and libuv
+   * empties the pipe in the poll phase that comes first. The backend's own arming waits for
+   * that phase to pass (to `deferredTargetNs`, never early), unless it is lethal.
+   */
+  let settling = false;
+  let settled: NodeJS.Immediate | undefined;
+  let deferredTargetNs: number | undefined;
+  const endSettling = () => {
+    settling = false;
+    nodeClearImmediate(settled);
+    settled = undefined;
+  };
+  const settle = () => {
+    endSettling();
+    const targetNs = deferredTargetNs;
+    deferredTargetNs = undefined;
+    if (targetNs === undefined || !listener) return;
+    listen(true);
+    restoreLibuvAction();
+    arm(Math.max(targetNs - monotonicNowNs(), 1));
+  };
   return {
     name: 'unix',
     description: 'setitimer(ITIMER_REAL), one-shot, SIGALRM; the chain then serves alarm/setitimer(ITIMER_REAL) itself',
@@ -106,7 +134,8 @@ export function unixBackend(): UnixBackend {
     start(onAlarm) {
       requireMainThread(`The 'unix' backend`);
       listener = () => {
-        if (expiredBeforeRearm > 0) {
+        if (settling) foreignAlarm();
+        else if (expiredBeforeRearm > 0) {
           expiredBeforeRearm--;
           onAlarm();
         } else if (expiresAtNs !== undefined && monotonicNowNs() >= expiresAtNs) {
@@ -120,19 +149,28 @@ export function unixBackend(): UnixBackend {
         listener = undefined; // a failed start leaves nothing behind
         throw error;
       }
+      settling = true;
+      settled = nodeSetImmediate(settle);
     },
     stop() {
+      endSettling();
       arm(0);
       restoreLibuvAction();
       listen(false);
       listener = undefined;
     },
-    rearm(_targetNs, deltaNs) {
+    rearm(targetNs, deltaNs) {
+      if (settling) {
+        deferredTargetNs = targetNs;
+        return;
+      }
       listen(true); // before arming: the expiry must find the handler
       restoreLibuvAction();
       arm(Math.max(deltaNs, 1)); // a delta of 0 (a rearm floor of 0, a deadline due) fires in 1 µs: 0 would disarm
     },
     rearmLethal(deltaNs, lethalDeltaNs) {
+      // No user handler, so nothing of the user's can be in libuv's pipe: settled at once.
+      endSettling();
       deltaNs = Math.max(deltaNs, 1); // as in rearm: never 0, which would disarm
       if (lethalDeltaNs <= deltaNs) {
         // Disarm first: a SIGALRM the old setting already generated is delivered (to libuv's
@@ -158,6 +196,7 @@ export function unixBackend(): UnixBackend {
       arm(deltaNs, lethalDeltaNs - deltaNs);
     },
     disarm() {
+      deferredTargetNs = undefined;
       arm(0);
       listen(true);
       restoreLibuvAction();

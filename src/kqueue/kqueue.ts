@@ -39,8 +39,8 @@
  * @module
  */
 import { constants } from 'node:os';
-import nodeTimers from 'node:timers';
 import { isSyscallError, syscallError } from '../host/index.js';
+import { nodeClearInterval, nodeSetInterval } from '../runtime/node-timers.js';
 import { C_LIMITS, invalidArgType, requireMainThread, validateInteger, validateObject } from '../posix/validate.js';
 import { EV_ADD, EV_CHANGE_ONLY, EV_CLEAR, EV_DELETE, EV_DISABLE, EV_DISPATCH, EV_ENABLE, EV_ERROR, EV_KEEPUDATA, EV_ONESHOT, EV_RECEIPT, EVFILT_ALARM, EVFILT_SIGNAL } from './constants.js';
 import type { CheckedChange, Kevent, KeventChange, KeventTimeout } from './kevent.js';
@@ -49,9 +49,6 @@ import type { Knote, KnoteQueue } from './knote.js';
 import { alarmFilter, FILTERS } from './filters/index.js';
 import { LongTimer } from './long-timer.js';
 
-// Node's own, taken when the module loads: a program's top-level `const { setInterval } =
-// require('itimer/timers')` in a script (node -e, the REPL) shadows the global ones.
-const { setInterval, clearInterval } = nodeTimers;
 
 /** Options of a queue. */
 export interface KqueueOptions {
@@ -187,11 +184,11 @@ export class Kqueue implements Disposable, AsyncIterable<Kevent> {
   #wait(waitNs: number | undefined): Promise<void> {
     return new Promise((resolve) => {
       // Forever: a Node interval holds the loop (it never fires: 2^31 - 1 ms). Timed: the ref'd timeout does.
-      const keepAlive = waitNs === undefined ? setInterval(() => {}, 2 ** 31 - 1) : undefined;
+      const keepAlive = waitNs === undefined ? nodeSetInterval(() => {}, 2 ** 31 - 1) : undefined;
       let timeout: LongTimer | undefined;
       const wake = () => {
         timeout?.cancel();
-        clearInterval(keepAlive);
+        nodeClearInterval(keepAlive);
         const index = this.#waiters.indexOf(wake);
         if (index >= 0) this.#waiters.splice(index, 1);
         resolve();
