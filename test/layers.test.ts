@@ -91,6 +91,8 @@ test('the library calls no global timer function: each file takes the ones it ca
     // Code only: comments, strings and the text of child programs (template literals) left out.
     const source = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
     const imported = new Set(/import\s*\{([^}]*)\}\s*from\s*'node:timers'/.exec(source)?.[1]!.split(',').map((name) => name.trim().split(/\s+as\s+/).at(-1)!) ?? []);
+    // The module's own functions of those names (itimer/timers' setTimeout) are no globals.
+    for (const [, name] of source.matchAll(/(?:function\*?\s+|(?:const|let)\s+)(\w+)/g)) imported.add(name!);
     const code = source
       .replace(/`(?:\\[\s\S]|[^`\\])*`|'(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*"/g, "''")
       // method definitions named like a timer function (Timer#setInterval) are no calls

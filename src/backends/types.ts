@@ -68,6 +68,12 @@ export interface AlarmBackend {
   /** Disarms the host timer (the chain is empty). */
   disarm(): void;
   /**
+   * Present when the backend may defer an arming to a later turn of the event loop (`unix`,
+   * right after it starts): applies it now, for a caller about to block (pause).
+   * @throws Error the errno error of the host call, as `rearm`.
+   */
+  sync?(): void;
+  /**
    * Present when {@link AlarmBackend.lethal}: arms for the chain's head `deltaNs` from now,
    * and so that SIGALRM at its default action ends the process `lethalDeltaNs` from now
    * unless the chain re-arms first.

@@ -195,6 +195,9 @@ export function unixBackend(): UnixBackend {
       checked(host().sigaction(SIGALRM, oneShot, null), 'sigaction');
       arm(deltaNs, lethalDeltaNs - deltaNs);
     },
+    sync() {
+      if (settling) settle();
+    },
     disarm() {
       deferredTargetNs = undefined;
       arm(0);

@@ -310,6 +310,12 @@ export class TimerChain {
    */
   refreshHost(): void {
     this.#rearmHost(true);
+    try {
+      this.#backend?.sync?.();
+    } catch (error) {
+      this.#hostTargetNs = Number.POSITIVE_INFINITY;
+      this.onHostFailure(error);
+    }
   }
 
   /**
