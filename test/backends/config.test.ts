@@ -68,6 +68,7 @@ test('QEMU "the first backend that starts": under EMFILE a switch falls back dow
     const { openSync, closeSync } = await import('node:fs');
     itimer.configureAlarms('dynticks'); // holds no fd
     itimer.getChain();
+    itimer.activeAlarm(); // on dynticks now, FFI loaded (not on the bootstrap backend)
     const start = Date.now();
     itimer.setTimer(() => console.log('timer fired', Date.now() - start >= 300, 'on', itimer.activeAlarm()), 300);
     const fds = [];
