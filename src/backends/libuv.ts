@@ -9,8 +9,10 @@
  *
  * The *precise* variant serves the process chain's first moments, before the FFI is loaded
  * (see chain/process-chain): it wakes a millisecond early on a Node timer, then polls the
- * clock on Node's immediates — the event loop keeps turning, the CPU is busy — until the
- * deadline, and fires then, never early. It is never chosen by a config string.
+ * clock on Node's immediates — the event loop keeps turning without blocking in its poll
+ * phase, the CPU is busy — until the deadline, and fires then, never early. The immediates
+ * are ref'd while the chain holds the event loop open, unref'd otherwise (an unref'd timer
+ * must not keep the process alive). It is never chosen by a config string.
  * @module
  */
 import { nodeClearImmediate, nodeClearTimeout, nodeSetImmediate, nodeSetTimeout } from '../runtime/node-timers.js';
@@ -22,9 +24,11 @@ const TIMEOUT_MAX_MS = 2 ** 31 - 1;
 
 /**
  * Creates the libuv backend.
- * @param precise poll the last millisecond on immediates (the bootstrap variant, see the module notes).
+ * @param precise poll the last millisecond on immediates (the bootstrap variant, see the
+ *   module notes), given whether the chain holds the event loop open now: the polling
+ *   immediates are ref'd only then — an unref'd immediate would let the poll phase block.
  */
-export function libuvBackend(precise = false): AlarmBackend {
+export function libuvBackend(precise?: () => boolean): AlarmBackend {
   let timeout: NodeJS.Timeout | undefined;
   let immediate: NodeJS.Immediate | undefined;
   let callback: (() => void) | undefined;
@@ -37,7 +41,11 @@ export function libuvBackend(precise = false): AlarmBackend {
     timeout = undefined;
     immediate = undefined;
     if (monotonicNowNs() >= targetNs) callback?.();
-    else immediate = nodeSetImmediate(poll).unref();
+    else schedulePoll();
+  };
+  const schedulePoll = () => {
+    immediate = nodeSetImmediate(poll);
+    if (!precise!()) immediate.unref();
   };
   const disarm = () => {
     nodeClearTimeout(timeout);
@@ -64,7 +72,7 @@ export function libuvBackend(precise = false): AlarmBackend {
       targetNs = target;
       const earlyMs = Math.floor(deltaNs / 1e6) - 1;
       if (earlyMs >= 1) timeout = nodeSetTimeout(poll, Math.min(earlyMs, TIMEOUT_MAX_MS)).unref();
-      else immediate = nodeSetImmediate(poll).unref(); // never from inside rearm itself
+      else schedulePoll(); // never from inside rearm itself
     },
     disarm,
   };

@@ -197,6 +197,11 @@ export class TimerChain {
     return this.#list.running;
   }
 
+  /** @internal Whether the chain holds the event loop open now (a ref'd timer is armed). */
+  get holdsEventLoop(): boolean {
+    return this.#handle.held;
+  }
+
   /** The automatic spin margin now, in ns (see chain/spin-calibration for the rule). */
   get autoSpinMarginNs(): number {
     return this.#calibration.marginNs;

@@ -261,7 +261,7 @@ export function getChain(): TimerChain {
     const created = new TimerChain();
     const order = availableAlarms();
     if (bootstrapFits(order)) {
-      created.start(libuvBackend(true));
+      created.start(libuvBackend(() => created.holdsEventLoop));
       bootstrapSinceNs = created.now();
       nodeSetImmediate(settleBootstrap).unref();
     } else startFirst(created, order);
