@@ -84,7 +84,7 @@ import type { AlarmBackend, BackendName, VirtualBackend } from '../backends/inde
 import { monotonicNowNs } from '../backends/index.js';
 import { itimerError } from '../host/errors.js';
 import { invalidArgType, validateInteger } from '../posix/validate.js';
-import { guardWake, reportUncaught } from '../runtime/dispatch.js';
+import { betweenCallbacks, guardWake, reportUncaught } from '../runtime/dispatch.js';
 import { nodeQueueMicrotask } from '../runtime/node-timers.js';
 import { DEFAULT_LOOP_LIMIT, drive, validateLoopLimit } from './drive.js';
 import { wakeNs } from './heap.js';
@@ -373,7 +373,12 @@ export class TimerChain {
     if (this.#list.inPass) return;
     const nowNs = this.now();
     if (targetNs !== Number.POSITIVE_INFINITY) this.#calibration.record(nowNs - targetNs);
-    this.#rearmHost(false, this.#pass(nowNs));
+    const endNs = this.#pass(nowNs);
+    // With absolute deadlines the re-arm needs no fresh clock reading: the last callback's
+    // nextTicks and promise jobs (an `await` resuming) run first, and what they arm is in
+    // the one re-arm. A relative backend re-arms first, from the pass's reading.
+    if (this.#backend?.absolute) betweenCallbacks();
+    this.#rearmHost(false, endNs);
   }
 
   /** Runs a pass at `nowNs`; @returns the clock reading at its end. */
