@@ -20,3 +20,8 @@ export { chainNow, clearTimer, setTimer, Timer, type TimerCallback, type TimerOp
 export { sleep, type SleepOptions } from './sleep.js';
 export { alarmSignal } from './alarm-signal.js';
 export { virtualTime, type VirtualTimeInstall } from './virtual-time.js';
+
+import { warmUpChainCode } from './warm-up.js';
+
+// Compiles the chain's hot paths while the module loads (see warm-up.ts).
+warmUpChainCode();

@@ -170,17 +170,20 @@ function finishBootstrap(): void {
   startFirst(chain!, availableAlarms());
 }
 
-/** Arms and cancels a timer and runs an empty pass, so the first real timer finds that code compiled. */
+/**
+ * Arms a waiter on the process chain that is due at once: its backend wakes the chain for it
+ * (the rearm floor later), so the whole wake path — the host's expiry, the poll watcher,
+ * the pass, the re-arm — has run once before a real timer needs it. It keeps nothing alive.
+ */
 function warmUp(target: TimerChain): void {
   const waiter = new Waiter(() => {});
   waiter.keepsAlive = false;
-  waiter.deadlineNs = target.now() + 3_600e9;
+  waiter.deadlineNs = target.now();
   target.arm(waiter);
-  target.cancel(waiter);
 }
 
 /**
- * The preload, one step per turn of the event loop so that none blocks it for long (loading
+ * The preload, one step per millisecond timer so that none blocks the event loop for long (loading
  * the FFI ~3 ms here, starting the chain ~1 ms, the warm-up ~0.3 ms): a step stops when the
  * process chain was started meanwhile (a timer armed at top level: settleBootstrap loads the
  * FFI when there is room), or when its first backend needs no FFI or takes something
@@ -196,13 +199,16 @@ function preload(step: number): void {
     else if (first.signal || first.adoptsItimerReal) return;
     else if (step === 1) getChain();
     else return warmUp(getChain());
-    nodeSetImmediate(preload, step + 1).unref();
+    nodeSetTimeout(preload, 0, step + 1).unref();
   } catch {
     // reported by the first call that needs a backend
   }
 }
 
-if (!startupSnapshot.isBuildingSnapshot() && isMainThread) nodeSetImmediate(preload, 0).unref();
+// Unref'd Node timers rather than immediates: an unref'd timer does not keep a finished
+// program alive, but it does wake a sleeping event loop (libuv's poll timeout counts every
+// timer), where an unref'd immediate would wait for whatever wakes the loop next.
+if (!startupSnapshot.isBuildingSnapshot() && isMainThread) nodeSetTimeout(preload, 0, 0).unref();
 
 /**
  * Starts `target` on the first backend of `order` that starts here (QEMU: "the first that
