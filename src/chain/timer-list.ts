@@ -10,8 +10,9 @@
  *    {@link READY}. A spinning entry (margin ≠ 0) woken before its deadline widens the pass's
  *    horizon to that deadline, so every entry due by then is collected with it.
  * 2. **Order.** Heap order is (wake time, insertion sequence), which is (deadline, sequence)
- *    when no collected entry spins: then the ready list is already in order. Only a pass
- *    that collected a spinner sorts it by (deadline, insertion sequence).
+ *    when no collected entry spins, or when the spinners share one margin: then the ready
+ *    list is already in order. Only a pass that collected entries out of deadline order (a
+ *    spinner with its own margin) sorts them by (deadline, insertion sequence).
  * 3. **Run.** Each ready entry still in state READY runs, through the dispatch path
  *    (runtime/dispatch): in its own async context, its throw reported as uncaught; inside a
  *    native wake-up the nextTick queue and the promise jobs are drained before the next
@@ -33,7 +34,7 @@
  * ## Costs (n entries in the heap, k collected)
  *
  * insert O(log n); remove O(log n) from the heap, O(1) from the ready list; a pass
- * O(k log n), plus O(k log k) only when it collected a spinner, with no allocation (the
+ * O(k log n), plus O(k log k) only when it collected entries out of deadline order, with no allocation (the
  * ready list is reused; a nested pass of the same list allocates its own); keep-alive
  * accounting O(1) per change, with a callback only on 0↔1.
  *
@@ -108,6 +109,16 @@ export interface PassStats {
 /** The ordering of a pass's ready list: deadline, then insertion sequence. */
 function byDeadline(a: HeapEntry, b: HeapEntry): number {
   return a.dueNs - b.dueNs || a.seq - b.seq;
+}
+
+/**
+ * Whether a ready list is already in (deadline, sequence) order: heap order is by wake time,
+ * which is deadline order unless spinners with different margins were collected — checked in
+ * O(k) so that the common case (spinners sharing the automatic margin) skips the sort.
+ */
+function inDeadlineOrder(ready: readonly HeapEntry[]): boolean {
+  for (let i = 1; i < ready.length; i++) if (byDeadline(ready[i - 1]!, ready[i]!) > 0) return false;
+  return true;
 }
 
 /** A heap of entries plus the pass that runs them; see the module notes. */
@@ -300,7 +311,7 @@ export class TimerList<E extends ListEntry> {
       this.stats.pokes++;
       return nowNs;
     }
-    if (spinners && ready.length > 1) ready.sort(byDeadline);
+    if (spinners && !inDeadlineOrder(ready)) ready.sort(byDeadline);
     if (ready.length > limit) {
       for (const entry of ready.splice(limit)) {
         heap.reinsert(entry);
