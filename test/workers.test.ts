@@ -78,3 +78,20 @@ test('what only the main thread can serve is refused in a Worker with ERR_ITIMER
   );
   t.is(r.status, 0);
 });
+
+test('a Worker that only imports itimer can be terminated during its first turns, 40 times: no koffi load there, so no abort (koffi aborts when a Worker is terminated while it loads: docs/reliability.md)', async (t) => {
+  const run = await runItimerScript(
+    `const { Worker } = await import('node:worker_threads');
+     const entry = new URL('./dist/index.js', 'file://' + process.cwd() + '/').href;
+     for (let i = 0; i < 40; i++) {
+       const worker = new Worker('import(' + JSON.stringify(entry) + ')', { eval: true });
+       await new Promise((resolve) => setTimeout(resolve, 20 + (i % 40)));
+       await worker.terminate();
+     }
+     console.log('main alive');`,
+    {},
+    60_000,
+  );
+  t.is(run.signal, null, run.stderr);
+  t.is(run.stdout, 'main alive', run.stderr);
+});
