@@ -86,7 +86,9 @@ import { itimerError } from '../host/errors.js';
 import { invalidArgType, validateInteger } from '../posix/validate.js';
 import { betweenCallbacks, guardWake, reportUncaught } from '../runtime/dispatch.js';
 import { nodeQueueMicrotask } from '../runtime/node-timers.js';
-import { DEFAULT_LOOP_LIMIT, drive, validateLoopLimit } from './drive.js';
+import { DEFAULT_LOOP_LIMIT } from './drive.js';
+import type { VirtualDriving } from './virtual-drive.js';
+import { nextVirtual, runAllVirtual, stepVirtual, tickVirtual } from './virtual-drive.js';
 import { wakeNs } from './heap.js';
 import { KeepAlive } from './keep-alive.js';
 import { RunawayWatch } from './runaway.js';
@@ -441,15 +443,20 @@ export class TimerChain {
     this.#handle.hold();
   }
 
-  // ---- driving virtual time ----
+  // ---- driving virtual time (the steps themselves: chain/virtual-drive) ----
 
-  #virtual(operation: string): VirtualBackend {
-    const backend = this.#virtualTime;
-    if (!backend) {
-      throw itimerError('ERR_ITIMER_NOT_VIRTUAL', `${operation}() drives virtual time: the chain runs on '${this.#backend?.name ?? 'no backend'}', not 'virtual'`);
-    }
-    return backend;
-  }
+  /** What the virtual-time driver needs of this chain. */
+  readonly #driving: VirtualDriving<Waiter> = {
+    list: this.#list,
+    virtual: (operation) => {
+      const backend = this.#virtualTime;
+      if (!backend) {
+        throw itimerError('ERR_ITIMER_NOT_VIRTUAL', `${operation}() drives virtual time: the chain runs on '${this.#backend?.name ?? 'no backend'}', not 'virtual'`);
+      }
+      return backend;
+    },
+    pass: (nowNs) => this.#pass(nowNs),
+  };
 
   /**
    * The earliest deadline armed, if any (on any backend).
@@ -475,17 +482,7 @@ export class TimerChain {
    * @throws RangeError ERR_OUT_OF_RANGE if targetNs is NaN or infinite. A refused call changes nothing.
    */
   stepVirtual(targetNs: number, one = false): boolean {
-    const backend = this.#virtual('stepVirtual');
-    checkDeadline(targetNs, 'targetNs');
-    const due = this.#list.earliestDeadlineNs();
-    if (due === undefined || due > targetNs) {
-      backend.nowNs = Math.max(backend.nowNs, targetNs);
-      return false;
-    }
-    backend.nowNs = Math.max(backend.nowNs, due);
-    if (one) this.#list.runOne(backend.nowNs);
-    else this.#pass(backend.nowNs);
-    return true;
+    return stepVirtual(this.#driving, targetNs, one);
   }
 
   /**
@@ -502,19 +499,7 @@ export class TimerChain {
    *   target; the passes already run stay run and time stays at the last one.
    */
   tick(deltaNs: number, loopLimit = DEFAULT_LOOP_LIMIT): number {
-    const backend = this.#virtual('tick');
-    validateInteger(deltaNs, 'deltaNs', 0, Number.MAX_SAFE_INTEGER - backend.nowNs);
-    validateLoopLimit(loopLimit);
-    const target = backend.nowNs + deltaNs;
-    const passes = drive(() => this.#dueBy(target), () => this.stepVirtual(target), loopLimit);
-    backend.nowNs = Math.max(backend.nowNs, target);
-    return passes;
-  }
-
-  /** Whether a waiter is due by `targetNs`. */
-  #dueBy(targetNs: number): boolean {
-    const due = this.#list.earliestDeadlineNs();
-    return due !== undefined && due <= targetNs;
+    return tickVirtual(this.#driving, deltaNs, loopLimit);
   }
 
   /**
@@ -523,9 +508,7 @@ export class TimerChain {
    * @throws Error ERR_ITIMER_NOT_VIRTUAL on any other backend.
    */
   next(): boolean {
-    this.#virtual('next');
-    const due = this.#list.earliestDeadlineNs();
-    return due !== undefined && this.stepVirtual(due);
+    return nextVirtual(this.#driving);
   }
 
   /**
@@ -538,9 +521,7 @@ export class TimerChain {
    * @throws Error ERR_ITIMER_LOOP_LIMIT if waiters are still armed after loopLimit passes.
    */
   runAll(loopLimit = DEFAULT_LOOP_LIMIT): number {
-    this.#virtual('runAll');
-    validateLoopLimit(loopLimit);
-    return drive(() => this.#list.size > 0, () => this.next(), loopLimit);
+    return runAllVirtual(this.#driving, loopLimit);
   }
 
   /**

@@ -6,19 +6,8 @@ export * from './constants.js';
 export { alarm, ualarm, setitimer, getitimer, alarmSeconds, type ItimerWhich } from './itimer.js';
 export { timerCreate, PosixTimer, type TimerEvent } from './timer.js';
 export { clockGettime, clockGetres, setTimerSlack, getTimerSlack, type ClockInput } from './clock.js';
-export {
-  sigaction,
-  sigprocmask,
-  sigtimedwait,
-  SI_CODES,
-  pause,
-  signalNumber,
-  SIGRTMAX,
-  type SignalInput,
-  type SignalHandler,
-  type SignalDisposition,
-  type SignalInfo,
-} from './signals.js';
+export { sigaction, signalNumber, type SignalInput, type SignalHandler, type SignalDisposition } from './signals.js';
+export { sigprocmask, sigtimedwait, SI_CODES, pause, SIGRTMAX, type SignalInfo } from './sigwait.js';
 export {
   toSeconds,
   type Timeval,
