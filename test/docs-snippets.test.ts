@@ -5,6 +5,8 @@
  * when a snippet is run otherwise:
  *   <!-- snippet: signal SIGALRM -->  the program ends by that signal, on purpose
  *   <!-- snippet: ava -->             an ava test file, run by ava
+ *   <!-- snippet: not run: REASON --> a reproducer of someone else's crash (it aborts now and
+ *                                     then, by design): checked to parse, not run
  */
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
@@ -32,7 +34,7 @@ const snippets: Snippet[] = documents.flatMap((document) => {
 
 test('the guides have snippets, each with a known way to run it', (t) => {
   t.true(snippets.length >= 15, `${snippets.length} snippets`);
-  for (const snippet of snippets) t.regex(snippet.mode, /^(node|ava|signal SIG[A-Z0-9]+)$/, snippet.name);
+  for (const snippet of snippets) t.regex(snippet.mode, /^(node|ava|signal SIG[A-Z0-9]+|not run: .+)$/, snippet.name);
 });
 
 function run(snippet: Snippet, file: string) {
@@ -52,6 +54,11 @@ for (const snippet of snippets) {
     const file = join(root, `snippet-${process.pid}-${snippet.name.replace(/\W+/g, '-')}.mjs`);
     writeFileSync(file, snippet.code);
     t.teardown(() => rmSync(file, { force: true }));
+    if (snippet.mode.startsWith('not run: ')) {
+      const parsed = spawnSync(process.execPath, ['--check', file], { encoding: 'utf8' });
+      t.is(parsed.status, 0, parsed.stderr);
+      return;
+    }
     const result = run(snippet, file);
     const report = `${snippet.code}\n--- stdout:\n${result.stdout}\n--- stderr:\n${result.stderr}`;
     if (snippet.mode.startsWith('signal ')) {
