@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The `itimer` command line: `backends`, `probe`, `conformance`, `exec` (see `itimer --help`).
+ * The `itimer` command line: `backends`, `probe`, `conformance`, `exec`, `run` (see `itimer --help`).
  * @module
  */
 import { readFileSync } from 'node:fs';
@@ -21,6 +21,7 @@ const COMMANDS = new Map<string, () => Promise<Command>>([
   ['probe', async () => import('./commands/probe.js').then((m) => ({ run: m.probeCommand, usage: m.PROBE_USAGE }))],
   ['conformance', async () => import('./commands/conformance.js').then((m) => ({ run: m.conformanceCommand, usage: m.CONFORMANCE_USAGE }))],
   ['exec', async () => import('./commands/exec.js').then((m) => ({ run: m.execCommand, usage: m.EXEC_USAGE }))],
+  ['run', async () => import('./commands/run.js').then((m) => ({ run: m.runCommand, usage: m.RUN_USAGE }))],
 ]);
 
 async function main(argv: string[]): Promise<number> {

@@ -39,10 +39,11 @@ Commands:
   conformance   Run the conformance cases (alarm, setitimer, timer_*, sigaction, pause,
                 exec, atfork…) on this host and report them.
   exec          Arm alarm / interval timers, then exec a command in place.
+  run           Run a Node program with its timers on the timer chain (itimer/register).
 
 Run 'itimer help <command>' (or 'itimer <command> --help') for a command's options. --clock LIST (backends, probe,
 conformance) also comes from ITIMER_CLOCK; --ffi DRIVER from ITIMER_FFI.
 
 Exit status: 0 success; 1 a conformance case failed; 2 usage error;
 exec: 125 itimer failed before running the command, 126 command not executable,
-127 command not found, else the command's own.`;
+127 command not found, else the command's own; run: the program's own.`;
