@@ -333,8 +333,7 @@ export class TimerList<E extends ListEntry> {
         entry.heapIndex = IDLE;
         this.running = entry;
         this.stats.fired++;
-        runEntry(entry, nowNs);
-        ran = true;
+        ran = !runEntry(entry, nowNs); // after a throw, no drain before the next one (as Node)
       }
     } finally {
       // Only if something escaped the dispatch path: what the pass did not run goes back.

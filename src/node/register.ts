@@ -80,7 +80,7 @@ function hookModules(entryUrl: string): { import: boolean; require: boolean } {
   const data = {
     timersUrl: new URL('./node/timers-facade.js', entryUrl).href,
     promisesUrl: new URL('./node/promises-facade.js', entryUrl).href,
-    packageUrl: new URL('../', entryUrl).href,
+    packageUrl: new URL('./', entryUrl).href,
   };
   const registerHooks = (nodeModule as { registerHooks?: (hooks: { resolve: typeof resolveSync }) => unknown }).registerHooks;
   if (typeof registerHooks === 'function') {

@@ -29,12 +29,14 @@
  *   wake-up, and {@link guardWake} once more before control returns to the event loop. Were
  *   it ever missing, a Node immediate is scheduled instead, which makes Node drain the queues
  *   in the same loop iteration (its check phase follows the poll phase): later, but never lost.
- * - **Errors.** A throw is rethrown from a microtask (`queueMicrotask`), which Node reports
- *   through its own uncaught-exception machinery (`'uncaughtException'` and its monitor,
- *   `setUncaughtExceptionCaptureCallback`, or, with no handler, the stack printed and exit
- *   code 1, as for a throwing `setTimeout` callback), and the microtask queue is drained at
- *   once in a wake-up: the handler runs before the next callback. The message points at the
- *   error's construction site, as Node's does.
+ * - **Errors.** Inside a wake-up, with `'uncaughtException'` listeners (and no capture
+ *   callback), a throw is handed to them at once, as Node's own handler does — the monitor
+ *   first — before the thrower's nextTicks and promise jobs; and, as in Node, whose timer loop
+ *   starts over after the handler, the next callback then runs before those jobs are drained.
+ *   Otherwise it is rethrown from a microtask (`queueMicrotask`), which Node reports through
+ *   its own machinery (`setUncaughtExceptionCaptureCallback`, or, with no handler, the stack
+ *   printed and exit code 1, as for a throwing `setTimeout` callback), drained at once in a
+ *   wake-up. The message points at the error's construction site, as Node's does.
  *
  * Draining happens only inside a native wake-up ({@link guardWake}): a pass that user code
  * runs synchronously (virtual time's `tick`, `runAll`, a clock driven by hand, `pause()`)
@@ -95,6 +97,17 @@ function drain(): void {
  * @param error what a callback threw.
  */
 export function reportUncaught(error: unknown): void {
+  if (wakeDepth > 0 && process.listenerCount('uncaughtException') > 0 && !process.hasUncaughtExceptionCaptureCallback()) {
+    // What Node's own handler does with a handled error, now, before anything queued since.
+    const emit = process.emit as (event: string, ...args: unknown[]) => boolean;
+    try {
+      emit.call(process, 'uncaughtExceptionMonitor', error, 'uncaughtException');
+      emit.call(process, 'uncaughtException', error, 'uncaughtException');
+      return;
+    } catch (handlerError) {
+      error = handlerError; // a throwing handler ends the process, as in Node
+    }
+  }
   nodeQueueMicrotask(() => {
     throw error;
   });
@@ -114,10 +127,14 @@ export interface DispatchedEntry {
   fire(nowNs: number): void;
 }
 
+/** Whether the entry {@link runEntry} ran last threw. */
+let threw = false;
+
 function fireReporting(this: DispatchedEntry, nowNs: number): void {
   try {
     this.fire(nowNs);
   } catch (error) {
+    threw = true;
     reportUncaught(error); // inside the entry's context: the handler sees its store, as in Node
   }
 }
@@ -126,9 +143,14 @@ function fireReporting(this: DispatchedEntry, nowNs: number): void {
  * Runs one entry's callback in its async context; a throw is reported, never propagated.
  * @param entry the entry to run.
  * @param nowNs the clock reading its callback receives.
+ * @returns whether the callback threw: Node then runs the next timer before the thrower's
+ *   nextTicks and promise jobs (its timer loop starts over after the handler), so the caller
+ *   skips the drain before the next callback once.
  */
-export function runEntry(entry: DispatchedEntry, nowNs: number): void {
+export function runEntry(entry: DispatchedEntry, nowNs: number): boolean {
+  threw = false;
   entry.runInAsyncScope(fireReporting, entry, nowNs);
+  return threw;
 }
 
 function callReporting(this: (value: unknown) => void, value: unknown): void {

@@ -23,8 +23,9 @@ const BACKENDS = ['timerfd', 'dynticks', 'unix', 'libuv'] as const;
  * - immediate: a nextTick and a promise job queued by a timer run before an immediate queued
  *   with them (drained, not left for later);
  * - enter-with: the store entered in one timer callback is not the next one's;
- * - throw: a throw reaches 'uncaughtException' before the next due callback (Node
- *   test-timers-immediate-queue-throw).
+ * - throw: a throw reaches 'uncaughtException' before the next due callback, and, as in Node
+ *   (its timer loop starts over after the handler), the thrower's nextTicks and promise jobs
+ *   run after that next callback (Node test-timers-immediate-queue-throw).
  */
 const SCENARIOS = `
   const { AsyncLocalStorage } = await import('node:async_hooks');
@@ -60,7 +61,12 @@ const SCENARIOS = `
     const log = [];
     const handler = (error) => log.push('handler ' + error.message);
     process.on('uncaughtException', handler);
-    arm(() => { log.push('first'); throw new Error('boom'); }, 3);
+    arm(() => {
+      log.push('first');
+      process.nextTick(() => log.push('tick'));
+      Promise.resolve().then(() => log.push('promise'));
+      throw new Error('boom');
+    }, 3);
     arm(() => log.push('second'), 3);
     arm(() => { process.off('uncaughtException', handler); done(log.join(', ')); }, 10);
   });
@@ -95,7 +101,7 @@ for (const backend of BACKENDS) {
       60_000,
     );
     const node = await nodeReference;
-    const expected = { nextTick: 't1 tick1 p1 t2 tick2 p2', immediate: 'timer tick promise immediate', enterWith: 'none', throw: 'first, handler boom, second' };
+    const expected = { nextTick: 't1 tick1 p1 t2 tick2 p2', immediate: 'timer tick promise immediate', enterWith: 'none', throw: 'first, handler boom, second, tick, promise' };
     t.deepEqual(JSON.parse(node.stdout || '{}'), expected, node.stderr);
     const [ours, contexts] = run.stdout.split('\n');
     t.deepEqual(JSON.parse(ours || '{}'), expected, run.stderr);
