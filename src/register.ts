@@ -13,6 +13,6 @@
  */
 import { register } from './node/register.js';
 
-export { registration, type Registration } from './node/register.js';
+export { registration, type Registration, type RegisteredModules } from './node/register.js';
 
 register(import.meta.url);

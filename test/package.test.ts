@@ -60,8 +60,8 @@ test('the repository imports itself by name (after npm run build)', (t) => {
   t.is(node(root, '--input-type=module', '-e', "import { alarm } from 'itimer'; console.log(alarm(0));"), '0');
 });
 
-test('package.json exports the root, the four area subpaths and the two timer modules, each with its types', (t) => {
-  t.deepEqual(entries.map(([subpath]) => subpath), ['itimer', ...AREAS, 'itimer/timers', 'itimer/promises']);
+test('package.json exports the root, the four area subpaths, the two timer modules and register, each with its types', (t) => {
+  t.deepEqual(entries.map(([subpath]) => subpath), ['itimer', ...AREAS, 'itimer/timers', 'itimer/promises', 'itimer/register']);
   for (const [subpath, file, types] of entries) {
     t.true(existsSync(join(root, file)), `${subpath}: ${file}`);
     t.is(types, file.replace(/\.js$/, '.d.ts'), `${subpath}: its types beside it`);
@@ -123,6 +123,13 @@ test('the tarball: a plain npm install with no compiler on PATH; ESM, CommonJS a
   t.is(node(project, '--input-type=module', '-e', "import { setTimeout } from 'itimer/timers'; import { setTimeout as wait } from 'itimer/promises'; setTimeout((a) => console.log(a), 1, 'timers'); console.log(await wait(2, 'promises'));"), 'timers\npromises');
   writeFileSync(join(project, 'cjs.cjs'), "const { getitimer } = require('itimer'); const { clearTimeout } = require('itimer/timers'); console.log(JSON.stringify(getitimer('real')), typeof clearTimeout);");
   t.is(node(project, 'cjs.cjs'), '{"value":{"sec":0,"usec":0},"interval":{"sec":0,"usec":0}} function');
+  // itimer/register as a user switches it on: NODE_OPTIONS, for an ES module and a CommonJS program.
+  const registered = { ...process.env, NODE_OPTIONS: '--import=itimer/register' };
+  writeFileSync(join(project, 'app.mjs'), "import { setTimeout as imported } from 'node:timers'; const t = setTimeout(() => console.log('fired'), 1); console.log(typeof t.rearmAbsolute, imported === setTimeout);");
+  t.is(execFileSync(process.execPath, ['app.mjs'], { cwd: project, encoding: 'utf8', env: registered }).trim(), 'function true\nfired');
+  writeFileSync(join(project, 'app.cjs'), "const t = setTimeout(() => console.log('fired'), 1); console.log(typeof t.rearmAbsolute);");
+  t.is(execFileSync(process.execPath, ['app.cjs'], { cwd: project, encoding: 'utf8', env: registered }).trim(), 'function\nfired');
+  t.is(execFileSync(join(project, 'node_modules/.bin/itimer'), ['run', 'app.cjs'], { cwd: project, encoding: 'utf8', env }).trim(), 'function\nfired');
   // Each area subpath, from ESM and from CommonJS: a name of its own, and the root's objects.
   const areaUse = [
     "posix.alarm(0) === 0 && posix.clockGettime('CLOCK_MONOTONIC').sec >= 0",

@@ -49,8 +49,16 @@ export interface Registration {
   reason?: string;
   /** The globals replaced. */
   globals: string[];
-  /** How imports of Node's timer modules resolve to the chain's: `import` always when active; `require` where Node has synchronous hooks. */
-  modules: { import: boolean; require: boolean };
+  /** How the program's loads of Node's timer modules resolve to the chain's facades. */
+  modules: RegisteredModules;
+}
+
+/** Which loads of `node:timers` and `node:timers/promises` get the chain's facades. */
+export interface RegisteredModules {
+  /** `import`: always, while registration is active. */
+  import: boolean;
+  /** `require`: where Node has synchronous resolution hooks (`module.registerHooks`, Node ≥ 22.15 / 23.5). */
+  require: boolean;
 }
 
 /** `AbortSignal.timeout` with Node's checks (`delay` a uint32 of ms), on the chain. */
@@ -76,7 +84,7 @@ export function registration(): Registration {
  * @param entryUrl the URL of the `itimer/register` entry point (`dist/register.js`), beside
  *   which the facades and the hooks are.
  */
-function hookModules(entryUrl: string): { import: boolean; require: boolean } {
+function hookModules(entryUrl: string): RegisteredModules {
   const data = {
     timersUrl: new URL('./node/timers-facade.js', entryUrl).href,
     promisesUrl: new URL('./node/promises-facade.js', entryUrl).href,
