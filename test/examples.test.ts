@@ -133,3 +133,11 @@ test('every example has a test here', (t) => {
     'virtual-time.js',
   ]);
 });
+
+test('register-app: under --import itimer/register, and through itimer run, no timer of a program that knows nothing of itimer fires early', (t) => {
+  for (const args of [['--import', 'itimer/register', 'examples/register-app.js'], ['dist/cli/main.js', 'run', 'examples/register-app.js']]) {
+    const result = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', timeout: 20_000 });
+    t.is(result.status, 0, result.stderr);
+    t.deepEqual(result.stdout.trim().split('\n'), ["timers: itimer's (registered)", 'setTimeout(cb, 2.5) fired early 0 of 5 times', 'timers/promises setTimeout(1.5) waited its 1.5 ms'], args.join(' '));
+  }
+});
