@@ -5,9 +5,11 @@ import { setTimeout as imported } from 'node:timers';
 import * as chainTimers from 'itimer/timers';
 import { registration } from 'itimer/register';
 const require = createRequire(import.meta.url);
+/** @param {unknown} a @param {unknown} b */
+const same = (a, b) => a === b;
 console.log(JSON.stringify({
-  globals: setTimeout === chainTimers.setTimeout,
-  imported: imported === chainTimers.setTimeout,
-  required: require('node:timers').setTimeout === chainTimers.setTimeout,
+  globals: same(setTimeout, chainTimers.setTimeout),
+  imported: same(imported, chainTimers.setTimeout),
+  required: same(require('node:timers').setTimeout, chainTimers.setTimeout),
   registration: registration().modules,
 }));
