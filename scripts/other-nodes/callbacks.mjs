@@ -4,6 +4,7 @@ import * as itimer from 'itimer';
 import { setTimeout as dropInTimeout, setInterval as dropInInterval, clearInterval as dropInClear, clearTimeout as dropInClearTimeout } from 'itimer/timers';
 import { AsyncLocalStorage } from 'node:async_hooks';
 const als = new AsyncLocalStorage();
+/** @type {Record<string, unknown>} */
 const seen = {};
 await new Promise((resolve) => {
   let pending = 6;
@@ -16,10 +17,12 @@ await new Promise((resolve) => {
   itimer.setTimer(() => als.enterWith('leaked'), 4);
   itimer.setTimer(() => done('after enterWith', als.getStore() ?? 'none'), 4);
 });
+/** @type {string[]} */
 const log = [];
 await new Promise((done) => {
+  /** @type {import('itimer/timers').Timeout[]} */
   const timers = [];
   for (const n of [1, 2, 3]) timers.push(dropInTimeout(() => { log.push('t' + n); process.nextTick(() => { log.push('tick' + n); if (n === 1) dropInClearTimeout(timers[2]); }); Promise.resolve().then(() => log.push('p' + n)); }, 5));
-  dropInTimeout(done, 20);
+  dropInTimeout(() => done(undefined), 20);
 });
-console.log(JSON.stringify({ contexts: seen, order: log.join(' '), tickCallback: typeof process._tickCallback }));
+console.log(JSON.stringify({ contexts: seen, order: log.join(' '), tickCallback: typeof (/** @type {{ _tickCallback?: unknown }} */ (/** @type {unknown} */ (process)))._tickCallback }));
