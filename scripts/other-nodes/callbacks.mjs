@@ -8,7 +8,8 @@ const als = new AsyncLocalStorage();
 const seen = {};
 await new Promise((resolve) => {
   let pending = 6;
-  const done = (name, store) => { seen[name] = store; if (--pending === 0) resolve(); };
+  /** @param {string} name @param {unknown} store */
+  const done = (name, store) => { seen[name] = store; if (--pending === 0) resolve(undefined); };
   als.run('setTimer', () => itimer.setTimer(() => done('setTimer', als.getStore()), 3));
   als.run('setTimeout', () => dropInTimeout(() => done('setTimeout', als.getStore()), 3));
   als.run('setInterval', () => { const i = dropInInterval(() => { dropInClear(i); done('setInterval', als.getStore()); }, 3); });
