@@ -41,7 +41,8 @@ function startup(node, args) {
   return times.sort((a, b) => a - b)[4] ?? Number.NaN;
 }
 
-const nodes = [['this Node', process.execPath], ...LINES.map((version) => [`Node ${version}`, nodeBinary(version)])];
+/** @type {[label: string, binary: string][]} */
+const nodes = [['this Node', process.execPath], ...LINES.map((version) => /** @type {[string, string]} */ ([`Node ${version}`, nodeBinary(version)]))];
 const hello = ['-e', "console.log('hello')"];
 for (const [label, node] of nodes) {
   const version = execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();
