@@ -128,6 +128,7 @@ test('every example has a test here', (t) => {
     'posix-timer.js',
     'precise-loop.js',
     'qemu-clocks.js',
+    'register-app.js',
     'spin-loop.js',
     'timer-chain.js',
     'virtual-time.js',
