@@ -63,11 +63,6 @@ export class TimerHeap<E extends HeapEntry> {
     return this.items[0];
   }
 
-  /** The wake time of the head (Infinity when empty), without loading the entry. */
-  peekKey(): number {
-    return this.items.length > 0 ? this.#keys[0]! : Number.POSITIVE_INFINITY;
-  }
-
   /** Inserts an entry that is not in a heap, after every equal key. O(log n). */
   push(entry: E): void {
     entry.seq = this.#nextSeq++;

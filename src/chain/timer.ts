@@ -446,15 +446,6 @@ export function clearTimer(timer: Timer | number | string | null | undefined): b
 }
 
 /**
- * @internal Whether `id` (a number or its decimal string) is the primitive id of an armed
- * itimer timer: for the drop-ins, which hand every other id to Node's own `clearTimeout`.
- */
-export function isTimerId(id: unknown): boolean {
-  if (typeof id === 'number') return byId.has(id);
-  return typeof id === 'string' && String(Number(id)) === id && byId.has(Number(id));
-}
-
-/**
  * Now on the chain's time base, in ns (CLOCK_MONOTONIC since the process origin, or virtual time).
  * @returns the current time in nanoseconds on the chain's time base: whole nanoseconds of
  *   CLOCK_MONOTONIC since the process's origin, or the virtual time on the `virtual` backend.

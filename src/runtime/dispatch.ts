@@ -65,11 +65,6 @@ const noImmediate = () => {
   immediateScheduled = false;
 };
 
-/** Whether a guarded native wake-up is running (so queues may be drained between callbacks). */
-export function inWake(): boolean {
-  return wakeDepth > 0;
-}
-
 /** Runs the nextTick queue and the promise jobs now; a throw among them is reported, and draining goes on. */
 function drain(): void {
   if (!runNextTicks) {
