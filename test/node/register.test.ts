@@ -213,9 +213,11 @@ test('widely used packages behave the same with and without the switch: p-timeou
     out.push('p-timeout in time ' + (await pTimeout(new Promise((r) => setTimeout(r, 2, 'ok')), { milliseconds: 50 })));
     let attempts = 0;
     out.push('p-retry ' + (await pRetry(async () => { if (++attempts < 3) throw new Error('again'); return attempts; }, { retries: 5, minTimeout: 2, factor: 1 })));
-    const queue = new PQueue({ concurrency: 2, interval: 10, intervalCap: 2 });
+    // Two tasks per 30 ms window; in each, the second task's timer is 18 ms shorter, so the
+    // order is the rate limiter's and the timers', not a race between two close deadlines.
+    const queue = new PQueue({ concurrency: 2, interval: 30, intervalCap: 2 });
     const order = [];
-    await Promise.all([1, 2, 3, 4, 5].map((n) => queue.add(async () => { await new Promise((r) => setTimeout(r, 6 - n)); order.push(n); })));
+    await Promise.all([1, 2, 3, 4, 5].map((n) => queue.add(async () => { await new Promise((r) => setTimeout(r, n % 2 ? 20 : 2)); order.push(n); })));
     out.push('p-queue ' + order.join(''));
     const timed = new PQueue({ timeout: 5, throwOnTimeout: true });
     try { await timed.add(() => new Promise((r) => setTimeout(r, 50))); } catch (e) { out.push('p-queue timeout ' + e.name); }
