@@ -50,6 +50,11 @@ export interface AlarmConfig {
   help: boolean;
 }
 
+/** The row of {@link BACKENDS} for a backend name. */
+export function backendInfo(name: BackendName): (typeof BACKENDS)[number] {
+  return BACKENDS.find((backend) => backend.name === name)!;
+}
+
 /** The default order: every backend that is chosen without being named. */
 export function defaultOrder(): BackendName[] {
   return BACKENDS.filter((b) => b.byDefault).map((b) => b.name);

@@ -5,5 +5,5 @@
 export type { AlarmBackend, BackendName } from './types.js';
 export type { UnixBackend } from './unix.js';
 export type { VirtualBackend } from './virtual.js';
-export { BACKENDS, configMessages, defaultOrder, describeBackends, parseAlarmConfig, type AlarmConfig } from './config.js';
+export { BACKENDS, backendInfo, configMessages, defaultOrder, describeBackends, parseAlarmConfig, type AlarmConfig } from './config.js';
 export { monotonicNowNs } from './time.js';

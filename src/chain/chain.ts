@@ -3,7 +3,7 @@
  *
  * ## How
  *
- * Waiters live in the shared timer-list core (`timer-list.ts`): a binary min-heap keyed by
+ * Waiters live in the shared timer-list core (`timer-list.ts`): a 4-ary min-heap keyed by
  * (wake time, insertion sequence), where the wake time is the deadline, or the deadline
  * minus a spin margin for a waiter that spins. The host alarm — one backend from QEMU's
  * table: timerfd, dynticks, unix, libuv or virtual — is armed for the head's wake time only.

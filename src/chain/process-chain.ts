@@ -7,7 +7,7 @@
  * @module
  */
 import type { AlarmBackend, AlarmConfig, BackendName } from '../backends/index.js';
-import { BACKENDS, configMessages, defaultOrder, describeBackends, parseAlarmConfig } from '../backends/index.js';
+import { backendInfo, configMessages, defaultOrder, describeBackends, parseAlarmConfig } from '../backends/index.js';
 import { startupSnapshot } from 'node:v8';
 import { isMainThread } from 'node:worker_threads';
 import { nodeSetImmediate, nodeSetTimeout } from '../runtime/node-timers.js';
@@ -107,17 +107,7 @@ registerAtFork({
   },
 });
 
-/** What the backend table says of a backend. */
-function entry(name: BackendName): (typeof BACKENDS)[number] {
-  return BACKENDS.find((backend) => backend.name === name)!;
-}
-
-/** Whether a backend of the table needs the FFI (all a V8 startup snapshot builder may use are those that do not). */
-function needsFfi(name: BackendName): boolean {
-  return entry(name).ffi;
-}
-
-/**
+/*
  * A punctual first timer. Loading the FFI library (koffi's dlopen, ~2 ms here) and starting a
  * backend (~1 ms) are most of the chain's start-up: paid inside a first timer's wait, they
  * make it milliseconds late. So:
@@ -133,6 +123,8 @@ function needsFfi(name: BackendName): boolean {
  * Only on the main thread with a first backend that needs the FFI and adopts nothing
  * process-wide (`timerfd`, `dynticks`), and never in a snapshot builder. Never throws.
  */
+
+/** How far away the head must be for the process chain to leave the bootstrap backend. */
 const MOVE_SLACK_NS = 5_000_000;
 /** The longest the process chain stays on the bootstrap backend. */
 const BOOTSTRAP_MAX_NS = 50_000_000;
@@ -142,7 +134,7 @@ let bootstrapSinceNs: number | undefined;
 /** Whether the process chain may start on the bootstrap backend now, for this order. */
 function bootstrapFits(order: readonly BackendName[]): boolean {
   if (!isMainThread || startupSnapshot.isBuildingSnapshot() || koffiLoaded()) return false;
-  const first = entry(order[0]!);
+  const first = backendInfo(order[0]!);
   return first.ffi && !first.adoptsItimerReal;
 }
 
@@ -193,7 +185,7 @@ function warmUp(target: TimerChain): void {
 function preload(step: number): void {
   try {
     if (chain && step === 0) return;
-    const first = entry(availableAlarms()[0]!);
+    const first = backendInfo(availableAlarms()[0]!);
     if (!first.ffi) return;
     if (step === 0) preloadFfi();
     else if (first.signal || first.adoptsItimerReal) return;
@@ -224,7 +216,7 @@ function startFirst(target: TimerChain, order: readonly BackendName[], withoutFf
   const failures: string[] = [];
   const previous = target.backendName;
   const tryStart = (name: BackendName): boolean => {
-    const backend = BACKENDS.find((b) => b.name === name)!.create();
+    const backend = backendInfo(name).create();
     const hooks: { started?: () => void; undo?: () => void }[] = [];
     try {
       for (const hook of switchHooks) {
@@ -241,7 +233,8 @@ function startFirst(target: TimerChain, order: readonly BackendName[], withoutFf
     for (const { started } of hooks) started?.();
     return true;
   };
-  const candidates = withoutFfi ? [...order.filter((n) => !needsFfi(n)), 'libuv' as const].slice(0, 1) : order;
+  // A snapshot builder may use only backends without FFI.
+  const candidates = withoutFfi ? [...order.filter((n) => !backendInfo(n).ffi), 'libuv' as const].slice(0, 1) : order;
   for (const name of candidates) {
     if (tryStart(name)) return failures;
   }

@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { BackendName } from '../../backends/index.js';
-import { BACKENDS, configMessages } from '../../backends/index.js';
+import { BACKENDS, backendInfo, configMessages } from '../../backends/index.js';
 import { clockOption } from '../clock-option.js';
 
 export const BACKENDS_USAGE = `Usage: itimer backends [--clock LIST] [--json]
@@ -18,7 +18,7 @@ run on. Backends LIST leaves out are shown as disabled.
 
 /** Whether a backend can start here: started, then stopped at once. */
 function probeStart(name: BackendName): { starts: boolean; reason?: string } {
-  const backend = BACKENDS.find((b) => b.name === name)!.create();
+  const backend = backendInfo(name).create();
   try {
     backend.start(() => {});
     backend.stop();
@@ -41,7 +41,7 @@ export function backendsCommand(args: string[]): number {
     name,
     enabled: order.includes(name),
     ...probeStart(name),
-    description: BACKENDS.find((b) => b.name === name)!.create().description,
+    description: backendInfo(name).create().description,
   }));
   const active = rows.find((r) => r.enabled && r.starts)?.name ?? null;
   if (values.json) {
