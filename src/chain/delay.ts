@@ -9,7 +9,7 @@
  * `Map` — is refused with `ERR_INVALID_ARG_TYPE`, as Node's `validateObject` refuses arrays.
  * @module
  */
-import { invalidArgType, invalidArgValue, outOfRange } from '../posix/validate.js';
+import { invalidArgType, invalidArgValue, isPlainObject, outOfRange, validateObject } from '../posix/validate.js';
 import { SPIN_MARGIN_MAX_NS } from './waiter.js';
 
 /**
@@ -40,13 +40,6 @@ export interface DelayUnits {
 export type Spin = boolean | Delay;
 
 const UNIT_NS = { ns: 1, us: 1e3, ms: 1e6, s: 1e9 } as const;
-
-/** Whether `value` is a plain object: its prototype is `Object.prototype` or null. */
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null) return false;
-  const prototype = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
-}
 
 /**
  * A delay in integer nanoseconds (rounded to the nearest ns).
@@ -95,7 +88,7 @@ export function spinOption(spin: unknown, name: string): number {
 /** Checks the options object of the timer calls: absent, or a plain object whose `ref` is a boolean. */
 export function validateTimerOptions(options: unknown): void {
   if (options === undefined) return;
-  if (!isPlainObject(options)) throw invalidArgType('options', 'a plain object', options);
+  validateObject(options, 'options');
   const { ref } = options;
   if (ref !== undefined && typeof ref !== 'boolean') throw invalidArgType('options.ref', 'of type boolean', ref);
 }

@@ -44,6 +44,11 @@ import type { TimerChain } from './chain.js';
 import { chainStarted, getChain, onBackendSwitch, onQuit } from './process-chain.js';
 import { Waiter } from './waiter.js';
 
+/** Whether the chain's backend adopts ITIMER_REAL. */
+function adopts(chain: TimerChain): boolean {
+  return chain.backend?.adoptsItimerReal === true;
+}
+
 let intervalNs = 0;
 const realTimer = new Waiter(expire);
 realTimer.keepsAlive = false; // like the kernel's: a pending alarm does not keep the event loop alive
@@ -55,7 +60,7 @@ realTimer.keepsAlive = false; // like the kernel's: a pending alarm does not kee
  *   otherwise, also before the chain has started.
  */
 export function chainOwnsItimerReal(): boolean {
-  return chainStarted() && getChain().backend?.adoptsItimerReal === true;
+  return chainStarted() && adopts(getChain());
 }
 
 /**
@@ -124,10 +129,6 @@ function giveBack(chain: TimerChain): void {
   intervalNs = 0;
   chain.stop(); // the backend disarms ITIMER_REAL on stop; then the kernel gets ours back
   if (wasArmed) posix.setitimer('real', current);
-}
-
-function adopts(chain: TimerChain): boolean {
-  return chain.backend?.adoptsItimerReal === true;
 }
 
 // Before exec or a snapshot: the kernel keeps itimers across execve, so it must hold ours.

@@ -58,6 +58,12 @@ function facadeOf(specifier: string): string | undefined {
   }
 }
 
+/** The facade's resolution for Node's timer modules loaded by the program (not by itimer itself), else undefined. */
+function redirect(specifier: string, context: { parentURL?: string }): Resolved | undefined {
+  const facade = facadeOf(specifier);
+  return facade && !context.parentURL?.startsWith(data!.packageUrl) ? { url: facade, format: 'module', shortCircuit: true } : undefined;
+}
+
 /**
  * The resolve hook (asynchronous form, `module.register`).
  * @param specifier what is imported.
@@ -66,9 +72,7 @@ function facadeOf(specifier: string): string | undefined {
  * @returns the facade's URL for Node's timer modules imported by the program; else what the next hook resolves.
  */
 export async function resolve(specifier: string, context: { parentURL?: string }, nextResolve: (specifier: string, context: unknown) => Promise<Resolved>): Promise<Resolved> {
-  const facade = facadeOf(specifier);
-  if (facade && !context.parentURL?.startsWith(data!.packageUrl)) return { url: facade, format: 'module', shortCircuit: true };
-  return nextResolve(specifier, context);
+  return redirect(specifier, context) ?? nextResolve(specifier, context);
 }
 
 /**
@@ -79,7 +83,5 @@ export async function resolve(specifier: string, context: { parentURL?: string }
  * @returns the facade's URL for Node's timer modules imported or required by the program; else what the next hook resolves.
  */
 export function resolveSync(specifier: string, context: { parentURL?: string }, nextResolve: (specifier: string, context: unknown) => Resolved): Resolved {
-  const facade = facadeOf(specifier);
-  if (facade && !context.parentURL?.startsWith(data!.packageUrl)) return { url: facade, format: 'module', shortCircuit: true };
-  return nextResolve(specifier, context);
+  return redirect(specifier, context) ?? nextResolve(specifier, context);
 }

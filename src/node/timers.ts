@@ -42,16 +42,19 @@
  * DEP0126, DEP0127), which work on Node's own timer lists.
  * @module
  */
-import * as nodeTimers from 'node:timers';
 import { promisify } from 'node:util';
 import { invalidArgType } from '../posix/validate.js';
 import { chainNow, clearTimer, Timer } from '../chain/index.js';
-import { nodeClearTimeout } from '../runtime/node-timers.js';
+import { nodeClearImmediate, nodeClearTimeout, nodeSetImmediate } from '../runtime/node-timers.js';
 import { nodeDelayMs } from './delay.js';
 import { setTimeout as promiseSetTimeout } from './promises.js';
 
 export { TIMEOUT_MAX } from './delay.js';
 export * as promises from './promises.js';
+
+function validateCallback(callback: unknown): asserts callback is (...args: unknown[]) => void {
+  if (typeof callback !== 'function') throw invalidArgType('callback', 'of type function', callback);
+}
 
 /** Runs a Node-style timer's callback: `this` is the timer, the extra arguments follow. */
 function runCallback(this: Timeout): void {
@@ -76,7 +79,7 @@ export class Timeout extends Timer {
   /** @hidden Use {@link setTimeout} or {@link setInterval}. */
   constructor(callback: (...args: unknown[]) => void, delayMs: number, args: unknown[], repeat: boolean, nowNs = chainNow()) {
     super(runCallback as () => void);
-    if (typeof callback !== 'function') throw invalidArgType('callback', 'of type function', callback);
+    validateCallback(callback);
     if (!Array.isArray(args)) throw invalidArgType('args', 'an array', args);
     this.#callback = callback;
     this.#args = args.length > 0 ? args : undefined;
@@ -138,10 +141,6 @@ export class Timeout extends Timer {
     this.#cleared = false;
     return wasArmed;
   }
-}
-
-function validateCallback(callback: unknown): asserts callback is (...args: unknown[]) => void {
-  if (typeof callback !== 'function') throw invalidArgType('callback', 'of type function', callback);
 }
 
 /**
@@ -223,11 +222,11 @@ export function clearInterval(timeout: Timer | NodeJS.Timeout | string | number 
  * @returns Node's `Immediate`.
  * @throws TypeError ERR_INVALID_ARG_TYPE when `callback` is not a function.
  */
-export const setImmediate: <TArgs extends unknown[]>(callback: (...args: TArgs) => void, ...args: TArgs) => NodeJS.Immediate = nodeTimers.setImmediate;
+export const setImmediate: <TArgs extends unknown[]>(callback: (...args: TArgs) => void, ...args: TArgs) => NodeJS.Immediate = nodeSetImmediate;
 
 /**
  * Node's own `clearImmediate` of `node:timers`, taken when this module loads.
  * @param immediate the `Immediate` {@link setImmediate} returned; anything else is ignored.
  * @throws Never.
  */
-export const clearImmediate: (immediate: NodeJS.Immediate | undefined) => void = nodeTimers.clearImmediate;
+export const clearImmediate: (immediate: NodeJS.Immediate | undefined) => void = nodeClearImmediate;
