@@ -16,7 +16,7 @@ import { validateInteger } from '../posix/validate.js';
 export const DEFAULT_LOOP_LIMIT = 1000;
 
 /** The error for a timer that keeps re-arming itself while time is driven by hand. */
-export function loopLimitError(loopLimit: number, unit: string): Error {
+function loopLimitError(loopLimit: number, unit: string): Error {
   return itimerError('ERR_ITIMER_LOOP_LIMIT', `Aborting after ${loopLimit} ${unit}, assuming an infinite loop: a timer keeps re-arming itself`);
 }
 

@@ -60,7 +60,7 @@ export const IDLE = -1;
 export const READY = -2;
 
 /** Whether every mutation checks the invariants (`ITIMER_DEBUG_HEAP=1`): a debugging aid. */
-export const VERIFY_HEAP = process.env['ITIMER_DEBUG_HEAP'] === '1';
+const VERIFY_HEAP = process.env['ITIMER_DEBUG_HEAP'] === '1';
 
 /** The error for arming an entry that is armed (in the heap or in a running pass's ready list). */
 export function alreadyArmedError(): Error {
